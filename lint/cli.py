@@ -1,0 +1,337 @@
+"""The `notelint` command: a thin layer over lint.engine (exit 0 clean, 1 findings, 2 errors)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from lint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="notelint", description="A linter for vaults of Markdown notes.")
+    p.add_argument("--version", action="version", version=f"notelint {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="lint notes (the default command)")
+    c.add_argument("paths", nargs="*", default=None, help="files or folders to report on (default: .)")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes")
+    c.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: unsafe fixes too")
+    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    c.add_argument("--output-format", choices=FORMATS, default=None,
+                   help="default: full on a terminal, github on GitHub Actions, else concise")
+    c.add_argument("--select", type=_csv, default=None, metavar="RULES",
+                   help="only these rules (names, codes or code prefixes, comma-separated)")
+    c.add_argument("--extend-select", type=_csv, default=None, metavar="RULES")
+    c.add_argument("--ignore", type=_csv, default=None, metavar="RULES")
+    c.add_argument("--config", default=None, help="use this config file instead of discovery")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    c.add_argument("--statistics", action="store_true", help="counts per rule")
+    c.add_argument("-q", "--quiet", action="store_true", help="findings only, no summary")
+    c.add_argument("-v", "--verbose", action="store_true", help="say what was read and decided")
+    c.add_argument("--stdin-filename", default=None, metavar="PATH",
+                   help="lint the note on stdin as if it were at PATH (give `-` as the path)")
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    c.add_argument("--cache-dir", default=None, help="default: .notelint_cache at the vault root")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    c.add_argument("--github-check-run", action="store_true",
+                   help="also publish a GitHub check run with every finding as an annotation")
+
+    r = sub.add_parser("rules", help="list the rules")
+    r.add_argument("--output-format", choices=("text", "json"), default="text")
+    d = sub.add_parser("rule", help="show a rule's documentation")
+    d.add_argument("name", help="rule name or code")
+    e = sub.add_parser("explain", help="show how a note is read: root, config, schema, links")
+    e.add_argument("path")
+    s = sub.add_parser("schema", help="front matter schemas")
+    s.add_argument("action", choices=("export",))
+    s.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = ("check", "rules", "rule", "explain", "schema")
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["check", *argv]  # `notelint PATHS` means `notelint check PATHS`
+    args = build_parser().parse_args(argv)
+    _utf8_streams()
+    try:
+        if args.command == "rules":
+            return cmd_rules(args, sys.stdout)
+        if args.command == "rule":
+            return cmd_rule(args, sys.stdout)
+        if args.command == "schema":
+            return cmd_schema(args, sys.stdout)
+        if args.command == "explain":
+            return cmd_explain(args, sys.stdout)
+        return cmd_check(args, sys.stdout)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - known errors become one line and exit 2
+        from lint.config import ConfigError
+        from lint.engine import UsageError
+
+        try:
+            from schemas.registry import SchemaError
+        except Exception:  # noqa: BLE001
+            SchemaError = ConfigError  # noqa: N806
+        if isinstance(e, ConfigError | UsageError | SchemaError):
+            print(f"notelint: error: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        raise
+
+
+def _utf8_streams() -> None:
+    # Windows consoles and some CI runners default to a legacy code page.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _format(args: argparse.Namespace, stream: TextIO) -> str:
+    if args.output_format:
+        return args.output_format
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "full" if hasattr(stream, "isatty") and stream.isatty() else "concise"
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    out: dict = {}
+    for key in ("select", "extend_select", "ignore"):
+        value = getattr(args, key)
+        if value is not None:
+            out[key.replace("_", "-")] = value
+    return out
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.engine import Linter, Request, UsageError
+    from lint.reporters import ReportContext, get_reporter
+
+    paths = args.paths or ["."]
+    stdin_text = None
+    if args.stdin_filename:
+        if paths != ["-"]:
+            raise UsageError("with --stdin-filename, give `-` as the only path")
+        stdin_text = sys.stdin.read()
+    elif "-" in paths:
+        raise UsageError("`-` (stdin) needs --stdin-filename PATH")
+    if args.stdin_filename and (args.fix or args.diff):
+        raise UsageError("--fix and --diff work on files, not on stdin")
+    request = Request(paths=paths, cwd=os.getcwd(), config_file=args.config,
+                      overrides=_overrides(args), stdin_path=args.stdin_filename,
+                      stdin_text=stdin_text)
+    linter = Linter(request)
+    if args.verbose:
+        print(f"notelint: vault root {linter.root}; config {linter.config.source or '(none)'}; "
+              f"{len(linter.vault.files):,} files indexed; reporting on "
+              f"{len(linter.report_paths):,} notes; rules: "
+              f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
+    findings = linter.run()
+    fixed = 0
+    if args.fix or args.diff:
+        outcome = _fix(linter, findings, args, out)
+        if outcome is not None and args.diff:
+            return outcome
+        if args.fix:
+            fixed = outcome or 0
+            if fixed:
+                linter = Linter(request)
+                findings = linter.run() + linter.fix_problems
+            else:
+                findings = findings + linter.fix_problems
+            findings.sort(key=lambda f: f.sort_key)
+    fmt = _format(args, out)
+    from lint.fix import applicable
+
+    ctx = ReportContext(
+        cwd=os.getcwd(),
+        color=_color(args.color, out),
+        statistics=args.statistics,
+        quiet=args.quiet,
+        rules=_rule_meta(),
+        sources={p: n.text for p in {f.path for f in findings}
+                 if (n := linter.vault.note(p)) is not None} if fmt == "full" else {},
+        files_checked=len(linter.report_paths),
+        fixed=fixed,
+        fixable_remaining=sum(1 for f in findings if applicable(f, False)),
+        unsafe_fixable_remaining=sum(1 for f in findings
+                                     if applicable(f, True) and not applicable(f, False)),
+    )
+    if args.github_check_run:
+        code = _publish(findings, ctx, fmt, out)
+        if code is not None:
+            return code
+    get_reporter(fmt)(findings, out, ctx)
+    return _exit_code(findings, args)
+
+
+def _exit_code(findings, args: argparse.Namespace) -> int:
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(f.severity.value == "error" for f in findings) else EXIT_OK
+
+
+def _publish(findings, ctx, fmt: str, out: TextIO) -> int | None:
+    """Publish the check run; on a read-only token fall back to workflow commands."""
+    from lint.github.checks import CheckRunUnavailable, GitHubError, publish_check_run
+    from lint.reporters import get_reporter
+
+    try:
+        url = publish_check_run(findings, ctx, os.environ, sys.stderr)
+        print(f"notelint: check run published: {url}", file=sys.stderr)
+    except CheckRunUnavailable as e:
+        print(f"notelint: cannot create a check run ({e}); "
+              "falling back to workflow-command annotations", file=sys.stderr)
+        if fmt != "github":
+            get_reporter("github")(findings, out, ctx)
+    except GitHubError as e:
+        print(f"notelint: error: GitHub: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    return None
+
+
+def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
+    """Fix (or diff) every note with applicable fixes; returns the count fixed, or the
+    --diff exit code."""
+    from itertools import groupby
+
+    from lint.fix import fix_note, unified_diff, write_atomic
+
+    linter.fix_problems = []
+    total = 0
+    diffs = 0
+    for path, group in groupby(findings, key=lambda f: f.path):
+        note = linter.vault.note(path)
+        if note is None:
+            continue
+        result = fix_note(linter, note, list(group), args.unsafe_fixes)
+        if result is None:
+            continue
+        error = result.error
+        if error is None and result.after != result.before:
+            if args.diff:
+                out.write(unified_diff(result, note.path))
+                diffs += 1
+                continue
+            error = write_atomic(linter.root, result)
+            if error is None:
+                total += len(result.fixed)
+        if error is not None:
+            linter.fix_problems.append(linter.problem(path, error))
+    if args.diff:
+        return EXIT_FINDINGS if diffs else EXIT_OK
+    return total
+
+
+def _rule_meta():
+    from lint.reporters import RuleMeta
+    from lint.rules import RULES
+
+    return {r.name: RuleMeta(r.code, r.name, r.summary, r.severity.value, r.fixable, r.doc())
+            for r in RULES}
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.rules import RULES
+
+    if args.output_format == "json":
+        import json
+
+        json.dump([{"code": r.code, "name": r.name, "summary": r.summary,
+                    "severity": r.severity.value, "fixable": r.fixable, "default": r.default}
+                   for r in RULES], out, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(r.name) for r in RULES)
+    out.write(f"{'code':<7} {'name':<{width}} {'severity':<8} fix  on   summary\n")
+    for r in RULES:
+        out.write(f"{r.code:<7} {r.name:<{width}} {r.severity.value:<8} "
+                  f"{'yes' if r.fixable else '-':<4} {'yes' if r.default else 'no':<4} {r.summary}\n")
+    return EXIT_OK
+
+
+def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.docs import rule_markdown
+    from lint.rules import lookup
+
+    rule = lookup(args.name)
+    if rule is None:
+        print(f"notelint: error: unknown rule `{args.name}` (see `notelint rules`)", file=sys.stderr)
+        return EXIT_ERROR
+    out.write(rule_markdown(rule))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from schemas.notes import TitledNote, VideoNote
+    from schemas.registry import export_json_schema
+
+    text = json.dumps(export_json_schema([VideoNote, TitledNote]), indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.engine import Linter, Request
+
+    linter = Linter(Request(paths=[args.path], cwd=os.getcwd()))
+    rel = linter.report_paths[0] if linter.report_paths else args.path
+    note = linter.vault.note(rel)
+    out.write(f"path:        {rel}\nvault root:  {linter.root}\n"
+              f"config:      {linter.config.source or '(none: defaults)'}\n")
+    if note is None:
+        out.write(f"skipped:     {linter.skip_reasons.get(rel, 'not a note')}\n")
+        return EXIT_ERROR
+    fm = note.frontmatter
+    if fm is None:
+        out.write("front matter: none\nschema:      none (no front matter)\n")
+    elif fm.data is None:
+        out.write("front matter: does not load (see frontmatter-syntax)\n")
+    else:
+        from schemas.registry import Registry
+
+        choice = Registry(linter.config).choose(rel, fm.data)
+        out.write(f"front matter: {', '.join(map(str, fm.data)) or '(empty)'}\n"
+                  f"schema:      {choice.reason}\n")
+    out.write(f"headings:    {len(note.md.headings)}\nlinks:       {len(note.md.links)}\n")
+    for link in note.md.links:
+        if link.external:
+            continue
+        res = linter.vault.resolve(link.target, rel) if link.target else None
+        where = res.path if res and res.path else ("(this note)" if res else "(broken)")
+        line, _ = note.position(link.start)
+        out.write(f"  line {line}: {note.text[link.start:link.end]} -> {where}\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""Findings and fixes as data: rules yield Violations, the engine makes Findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Applicability(str, Enum):
+    SAFE = "safe"  # applied by --fix
+    UNSAFE = "unsafe"  # applied by --fix --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # shown, never applied
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace note.text[start:end] with content (offsets into the decoded text)."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    # A BOM is not part of Note.text (it is stripped when decoding), so removing it
+    # cannot be an Edit; the fixer drops it when this is set.
+    drop_bom: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields: a span of the note's text and what is wrong there."""
+
+    start: int
+    end: int
+    message: str
+    help: str | None = None
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+
+
+@dataclass(frozen=True, slots=True)
+class FixedEdit:
+    """An Edit with its line/column range, as reporters show it."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem, stamped by the engine. Columns are 1-based; end is exclusive."""
+
+    path: str  # POSIX, relative to the vault root
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    help: str | None = None
+    fix: Fix | None = None
+    fix_edits: tuple[FixedEdit, ...] = ()
+    # Offsets into the note text, for code frames and the fixer.
+    start: int = 0
+    end: int = 0
+    # The vault root, so reporters can print paths relative to the current directory.
+    root: str = field(default="", compare=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def display_path(self, cwd: str | None = None) -> str:
+        """The path relative to cwd (default: the process's), POSIX, as users type it."""
+        import os
+
+        if not self.root:
+            return self.path
+        full = os.path.join(self.root, self.path)
+        try:
+            rel = os.path.relpath(full, cwd or os.getcwd())
+        except ValueError:  # another drive on Windows
+            rel = full
+        return rel.replace(os.sep, "/")

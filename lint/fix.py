@@ -1,0 +1,136 @@
+"""Applying fixes: non-overlapping edits, re-lint, repeat until stable; write atomically.
+
+Offsets in edits index the decoded text. Invalid UTF-8 bytes are one U+FFFD each in
+that text (lint/text.py), so the same offsets index the surrogateescape decoding of
+the file, which encodes back to the original bytes: bytes outside the edits never change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+from lint.diagnostic import Applicability, Edit, Finding
+from lint.note import Note, parse_note
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FileFix:
+    path: str
+    before: bytes
+    after: bytes
+    fixed: list[Finding] = field(default_factory=list)  # what the fixes addressed
+    error: str | None = None  # why it was not written
+
+
+def applicable(f: Finding, unsafe: bool) -> bool:
+    if f.fix is None:
+        return False
+    app = f.fix.applicability
+    return app is Applicability.SAFE or (unsafe and app is Applicability.UNSAFE)
+
+
+def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileFix | None:
+    """Fix one note to a fixed point; None when nothing applies. `linter` re-lints."""
+    if not any(applicable(f, unsafe) for f in findings):
+        return None
+    if note.encoding is not None:
+        return FileFix(note.path, b"", b"", error=f"not fixed: the file is {note.encoding}, not UTF-8")
+    original = _read(linter.root, note.path)
+    if original is None or _digest(original) != note.digest:
+        return FileFix(note.path, b"", b"", error="not fixed: the file changed on disk since it was read")
+    current, data, fixed = note, original, []
+    for _ in range(MAX_ROUNDS):
+        todo = [f for f in findings if applicable(f, unsafe)]
+        if not todo:
+            break
+        data, used = _apply(data, current, todo)
+        if not used:
+            break
+        fixed += used
+        current = parse_note(note.path, data)
+        linter.vault.preload({note.path: current})
+        findings = linter.lint_note(current)
+    return FileFix(note.path, original, data, fixed)
+
+
+def _apply(data: bytes, note: Note, todo: list[Finding]) -> tuple[bytes, list[Finding]]:
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    raw = body.decode("utf-8", "surrogateescape")
+    assert len(raw) == len(note.text), "offset mapping broken"
+    chosen: list[tuple[Edit, ...]] = []
+    used: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    drop_bom = False
+    for f in sorted(todo, key=lambda f: (f.start, f.end)):
+        assert f.fix is not None
+        spans = [(e.start, e.end) for e in f.fix.edits]
+        if any(_overlaps(s, t) for s in spans for t in taken):
+            continue  # the next round re-lints and picks it up
+        taken += spans
+        chosen.append(f.fix.edits)
+        drop_bom |= f.fix.drop_bom
+        used.append(f)
+    edits = sorted((e for group in chosen for e in group), key=lambda e: (e.start, e.end), reverse=True)
+    for e in edits:
+        raw = raw[: e.start] + e.content + raw[e.end :]
+    out = raw.encode("utf-8", "surrogateescape")
+    if bom and not drop_bom:
+        out = b"\xef\xbb\xbf" + out
+    return out, used
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # Touching insertions at one point would make their order matter: treat as overlap.
+    return a[0] < b[1] and b[0] < a[1] or a == b or (a[0] == a[1] == b[0]) or (b[0] == b[1] == a[0])
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read(root, rel: str) -> bytes | None:
+    try:
+        with open(os.path.join(root, rel), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def write_atomic(root, fix: FileFix) -> str | None:
+    """Write fix.after over the file, keeping its mode; None on success, else why not."""
+    path = os.path.join(root, fix.path)
+    current = _read(root, fix.path)
+    if current != fix.before:
+        return "not fixed: the file changed on disk during the run"
+    folder = os.path.dirname(path) or "."
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(prefix=".notelint-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(fix.after)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        return f"not fixed: cannot write: {e.strerror or e}"
+    return None
+
+
+def unified_diff(fix: FileFix, display: str) -> str:
+    before = fix.before.decode("utf-8", "replace").splitlines(keepends=True)
+    after = fix.after.decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))

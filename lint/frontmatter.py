@@ -1,0 +1,224 @@
+"""Front matter: split it off, load it safely once, and keep where every key and value is.
+
+Why not python-frontmatter on the hot path: it loads with PyYAML's pure-Python
+SafeLoader (twice as slow as the C loader here), keeps no positions, and silently keeps
+the last of two duplicate keys. We compose the YAML node tree once with the C loader and
+construct the data from those same nodes, so positions and data come from one parse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+# An opening delimiter is exactly "---" on the first line (trailing blanks tolerated).
+_OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+
+# Guards against hostile YAML (issue 7): "billion laughs" alias expansion and deep nesting.
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 100
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    message: str
+    start: int  # offset into the note text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    start: int  # the opening "---"
+    end: int  # where the body starts (after the closing delimiter's line ending)
+    yaml_start: int
+    yaml_end: int
+    closed: bool
+    data: dict[str, Any] | None  # None when the block could not be loaded as a mapping
+    problems: tuple[Problem, ...] = ()
+    places: dict[Path, Place] = field(default_factory=dict)
+
+    def place(self, path: Path) -> Place | None:
+        """The place of a key path, or of its nearest ancestor that exists."""
+        while path:
+            p = self.places.get(path)
+            if p is not None:
+                return p
+            path = path[:-1]
+        return None
+
+
+def split(text: str) -> tuple[int, int, int, bool] | None:
+    """(yaml_start, yaml_end, body_start, closed) when text opens with front matter."""
+    m = _OPEN.match(text)
+    if not m:
+        return None
+    yaml_start = m.end()
+    c = _CLOSE.search(text, yaml_start)
+    if c is None:
+        return yaml_start, len(text), len(text), False
+    return yaml_start, c.start(), c.end(), True
+
+
+def parse(text: str) -> FrontMatter | None:
+    parts = split(text)
+    if parts is None:
+        return None
+    yaml_start, yaml_end, body_start, closed = parts
+    if not closed:
+        problem = Problem("front matter is never closed: no `---` line ends it", 0, 3)
+        return FrontMatter(0, body_start, yaml_start, yaml_end, False, None, (problem,))
+    source = text[yaml_start:yaml_end]
+    data, problems, places = load(source, yaml_start)
+    return FrontMatter(0, body_start, yaml_start, yaml_end, True, data, problems, places)
+
+
+def load(source: str, base: int = 0) -> tuple[dict | None, tuple[Problem, ...], dict]:
+    """Load a YAML mapping from source; offsets in the result are shifted by base."""
+    if not source.strip():
+        return {}, (), {}
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, (), {}
+        problems = _check_shape(node, base)
+        if problems:
+            return None, problems, {}
+        places: dict[Path, Place] = {}
+        _record_places(node, (), base, places)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        # The context mark is where the broken construct began (the unclosed `[` of
+        # `title: [x`): that is the line to fix; the problem mark is where YAML gave up.
+        mark = e.context_mark or e.problem_mark
+        at = base + (mark.index if mark is not None else 0)
+        return None, (Problem(_yaml_message(e, source), at, at + 1),), {}
+    except yaml.YAMLError as e:
+        return None, (Problem(f"invalid YAML: {e}", base, base + 1),), {}
+    except RecursionError:
+        return None, (Problem("front matter is nested too deeply to load", base, base + 1),), {}
+    finally:
+        loader.dispose()
+    return data, (), places
+
+
+def _yaml_message(e: yaml.MarkedYAMLError, source: str) -> str:
+    if e.problem and "could not determine a constructor for the tag" in e.problem:
+        tag = e.problem.rsplit("tag:yaml.org,2002:", 1)[-1].rstrip("'")
+        return f"tag `!!{tag}` is not allowed: front matter is loaded safely and builds no objects"
+    parts = [p for p in (e.context, e.problem) if p]
+    msg = ", ".join(parts) if parts else "invalid YAML"
+    if e.context_mark is not None and e.problem_mark is not None:
+        # +2: 1-based, and the opening `---` is line 1 of the note.
+        msg += f" (on line {e.problem_mark.line + 2})"
+    return f"invalid YAML: {msg}"
+
+
+def _span(node: yaml.Node, base: int) -> tuple[int, int]:
+    return base + node.start_mark.index, base + node.end_mark.index
+
+
+def _check_shape(root: yaml.Node, base: int) -> tuple[Problem, ...]:
+    if not isinstance(root, yaml.MappingNode):
+        kind = {"SequenceNode": "a list", "ScalarNode": "a single value"}.get(
+            type(root).__name__, "not a mapping"
+        )
+        s, e = _span(root, base)
+        return (Problem(f"front matter must be a mapping of keys to values, found {kind}", s, e),)
+    size = _expanded_size(root, {}, 0)
+    if size > MAX_EXPANDED_NODES:
+        s, e = _span(root, base)
+        return (
+            Problem(
+                f"front matter expands to more than {MAX_EXPANDED_NODES:,} values "
+                "through aliases; refusing to load it",
+                s,
+                e,
+            ),
+        )
+    problems: list[Problem] = []
+    _check_keys(root, base, problems, set())
+    return tuple(problems)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
+    # Memoised by node identity, so a billion-laughs document is measured without
+    # being expanded; the depth guard turns deep nesting into a finding, not a crash.
+    if depth > MAX_DEPTH:
+        raise yaml.YAMLError(f"front matter is nested more than {MAX_DEPTH} levels deep")
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo, depth + 1)
+    memo[id(node)] = size
+    return size
+
+
+def _check_keys(node: yaml.Node, base: int, problems: list[Problem], seen: set[int]) -> None:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, yaml.Node] = {}
+        for k, v in node.value:
+            if k.tag == "tag:yaml.org,2002:merge":
+                pass
+            elif not (isinstance(k, yaml.ScalarNode) and k.tag == "tag:yaml.org,2002:str"):
+                s, e = _span(k, base)
+                shown = k.value if isinstance(k, yaml.ScalarNode) else "a " + type(k).__name__[:-4].lower()
+                problems.append(Problem(f"key `{shown}` is not a string; quote it", s, e))
+            elif k.value in first:
+                s, e = _span(k, base)
+                line = first[k.value].start_mark.line + 2  # +1 for 1-based, +1 for the `---` line
+                problems.append(
+                    Problem(f"duplicate key `{k.value}` (first defined on line {line})", s, e)
+                )
+            else:
+                first[k.value] = k
+            _check_keys(v, base, problems, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _check_keys(v, base, problems, seen)
+
+
+def _record_places(node: yaml.Node, path: Path, base: int, out: dict[Path, Place]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                sub = (*path, k.value)
+                ks, ke = _span(k, base)
+                vs, ve = _span(v, base)
+                out.setdefault(sub, Place(ks, ke, vs, ve))
+                if len(out) < 10_000:
+                    _record_places(v, sub, base, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            s, e = _span(v, base)
+            out[(*path, i)] = Place(s, e, s, e)
+            if len(out) < 10_000:
+                _record_places(v, (*path, i), base, out)

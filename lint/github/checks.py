@@ -1,0 +1,207 @@
+"""Publish findings as a GitHub check run named `notelint`, with every finding annotated.
+
+Workflow commands annotate only 10 findings per level; the Checks API takes them all,
+50 per request (https://docs.github.com/en/rest/checks/runs#update-a-check-run:
+"each time you update the check run, annotations are appended").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+from lint.diagnostic import Severity
+from lint.github.common import counts_phrase, repo_path, repo_root, write_step_outputs
+from lint.github.event import load_event
+
+if TYPE_CHECKING:
+    from github import Github
+    from github.Repository import Repository
+    from lint.diagnostic import Finding
+    from lint.reporters import ReportContext
+
+CHECK_NAME = "notelint"
+ANNOTATIONS_PER_REQUEST = 50
+TEXT_LIMIT = 65535  # summary and text, per the API
+TITLE_LIMIT = 255  # annotation title
+MESSAGE_LIMIT = 64 * 1024 - 1  # annotation message, 64 KB
+# The Checks API has no "error" level.
+LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+class CheckRunUnavailable(Exception):
+    """The token may not write checks (403): a pull request from a fork, or a workflow
+    without `permissions: checks: write`. The caller falls back to workflow commands."""
+
+
+class GitHubError(Exception):
+    """The network or the API failed otherwise; the caller prints this and exits 2."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def annotation(finding: Finding, root: str) -> dict[str, Any]:
+    ann: dict[str, Any] = {
+        "path": repo_path(finding, root),
+        "start_line": finding.line,
+        "end_line": max(finding.end_line, finding.line),
+        "annotation_level": LEVELS[finding.severity],
+        "title": _cut(f"{finding.code} {finding.rule}", TITLE_LIMIT),
+        "message": _cut(
+            finding.message + (f"\nhelp: {finding.help}" if finding.help else ""), MESSAGE_LIMIT
+        ),
+    }
+    if finding.line == finding.end_line:  # the API refuses columns across lines
+        ann["start_column"] = finding.column
+        ann["end_column"] = max(finding.end_column, finding.column)
+    return ann
+
+
+def conclusion(findings: list[Finding]) -> str:
+    # Mirrors the exit code: only error-level findings fail. Neutral still passes a
+    # required check but shows there is something to look at.
+    if any(f.severity is Severity.ERROR for f in findings):
+        return "failure"
+    return "neutral" if findings else "success"
+
+
+def summary(findings: list[Finding], ctx: ReportContext) -> str:
+    files = f" in {ctx.files_checked} files" if ctx.files_checked else ""
+    lines = [f"notelint found {counts_phrase(findings)}{files}."]
+    if findings:
+        by_rule = Counter((f.code, f.rule) for f in findings)
+        lines += ["", "| Rule | Count | What it checks |", "| --- | ---: | --- |"]
+        for (code, rule), n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            meta = ctx.rules.get(rule)
+            what = meta.summary.replace("|", "\\|") if meta else ""
+            lines.append(f"| `{code}` {rule} | {n} | {what} |")
+    return _cut("\n".join(lines), TEXT_LIMIT)
+
+
+def _output(title: str, text: str, annotations: list[dict[str, Any]]) -> dict[str, Any]:
+    # title and summary are required in every output object, also on updates.
+    return {"title": title, "summary": text, "annotations": annotations}
+
+
+def _client(env: Mapping[str, str], token: str) -> Github:
+    from github import Auth, Github
+
+    return Github(
+        auth=Auth.Token(token),
+        base_url=env.get("GITHUB_API_URL") or "https://api.github.com",
+        lazy=True,  # get_repo() then costs no request
+        per_page=100,
+    )
+
+
+def _scrub(text: str, token: str) -> str:
+    return text.replace(token, "***") if token else text
+
+
+def _describe(exc: Exception, token: str) -> str:
+    from github import GithubException
+
+    if isinstance(exc, GithubException):
+        detail = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
+        text = f"HTTP {exc.status}" + (f": {detail}" if detail else "")
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return _scrub(text, token)
+
+
+def publish_check_run(
+    findings: list[Finding],
+    ctx: ReportContext,
+    env: Mapping[str, str],
+    log: TextIO,
+    *,
+    github: Github | None = None,
+) -> str:
+    """Create the `notelint` check run on the head commit; return its html_url.
+
+    Raises CheckRunUnavailable when GitHub refuses to create it with 403, GitHubError
+    on any other failure. Messages never contain the token. Writes one line to `log`
+    on success.
+    """
+    import requests
+
+    from github import GithubException
+
+    token = env.get("GITHUB_TOKEN", "")
+    event = load_event(env)
+    if not event.repository:
+        raise GitHubError("GITHUB_REPOSITORY is not set: cannot create a check run")
+    if not event.head_sha:
+        raise GitHubError("neither GITHUB_EVENT_PATH nor GITHUB_SHA names a commit")
+    if github is None:
+        if not token:
+            raise GitHubError("GITHUB_TOKEN is not set: cannot create a check run")
+        github = _client(env, token)
+
+    root = repo_root(env, ctx.cwd)
+    annotations = [annotation(f, root) for f in findings]
+    chunks = [
+        annotations[i : i + ANNOTATIONS_PER_REQUEST]
+        for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)
+    ] or [[]]
+    title = f"notelint: {counts_phrase(findings)}"
+    text = summary(findings, ctx)
+    done = {"status": "completed", "conclusion": conclusion(findings)}
+
+    repo: Repository = github.get_repo(event.repository)
+    try:
+        # All in one request when it fits; otherwise in_progress until the last batch,
+        # so a run never looks finished while annotations are still arriving.
+        first = {"status": "in_progress"} if len(chunks) > 1 else done
+        run = repo.create_check_run(
+            name=CHECK_NAME,
+            head_sha=event.head_sha,
+            output=_output(title, text, chunks[0]),
+            **first,
+        )
+    except GithubException as exc:
+        if exc.status == 403:
+            raise CheckRunUnavailable(
+                "cannot create a check run with this token (read-only on pull requests "
+                "from forks; otherwise grant `permissions: checks: write`): "
+                + _describe(exc, token)
+            ) from None
+        raise GitHubError("creating the check run failed: " + _describe(exc, token)) from None
+    except requests.RequestException as exc:
+        raise GitHubError("cannot reach the GitHub API: " + _describe(exc, token)) from None
+
+    try:
+        for i, chunk in enumerate(chunks[1:], start=2):
+            extra = done if i == len(chunks) else {}
+            run.edit(output=_output(title, text, chunk), **extra)
+    except (GithubException, requests.RequestException) as exc:
+        _close_after_failure(run, title)
+        raise GitHubError(
+            "adding annotations to the check run failed: " + _describe(exc, token)
+        ) from None
+
+    write_step_outputs(findings, env)
+    log.write(
+        f"notelint: check run with {len(annotations)} annotations on {event.head_sha[:12]}: "
+        f"{run.html_url}\n"
+    )
+    return run.html_url
+
+
+def _close_after_failure(run: Any, title: str) -> None:
+    """Best effort: do not leave a check run spinning forever when a batch failed."""
+    import requests
+
+    from github import GithubException
+
+    try:
+        run.edit(
+            status="completed",
+            conclusion="failure",
+            output={"title": title, "summary": "notelint could not upload all annotations."},
+        )
+    except (GithubException, requests.RequestException):
+        pass

@@ -1,0 +1,110 @@
+"""The immutable Note: a file read and decoded once, parsed once, then only read."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from lint import frontmatter as fm_mod
+from lint import markdown
+from lint.text import Decoded, InvalidByte, LineIndex, decode
+
+
+@dataclass(frozen=True, eq=False)
+class Note:
+    path: str  # POSIX, relative to the vault root
+    text: str  # decoded, BOM stripped, line endings as in the file
+    bom: bool
+    invalid: tuple[InvalidByte, ...]  # bytes that were not UTF-8
+    encoding: str | None  # a whole file in another encoding ("UTF-16 LE"): what it seems to be
+    frontmatter: fm_mod.FrontMatter | None
+    body_start: int
+    md: markdown.Markdown
+    digest: str  # content hash of the raw bytes (the fixer checks it before writing)
+
+    # cached_property needs a __dict__; the dataclass is frozen for its fields only.
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @property
+    def name(self) -> str:
+        """The file name without `.md`: what a bare wikilink names."""
+        base = posixpath.basename(self.path)
+        return base[:-3] if base.lower().endswith(".md") else base
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.path)
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        return self.frontmatter.data if self.frontmatter else None
+
+    @property
+    def title(self) -> str | None:
+        data = self.data
+        title = data.get("title") if data else None
+        return title if isinstance(title, str) else None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.lines.position(offset)
+
+    def in_code(self, offset: int) -> bool:
+        return in_spans(self.md.code, offset)
+
+
+def in_spans(spans: tuple[tuple[int, int], ...], offset: int) -> bool:
+    """Whether offset lies inside one of the sorted, non-overlapping [start, end) spans."""
+    i = bisect_right(spans, (offset, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
+def parse_note(path: str, data: bytes) -> Note:
+    """Decode and parse one file. Never raises for any input bytes."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    decoded, encoding = _decode(data)
+    text = decoded.text
+    front = fm_mod.parse(text)
+    body_start = front.end if front else 0
+    return Note(
+        path=path,
+        text=text,
+        bom=decoded.bom,
+        invalid=decoded.invalid,
+        encoding=encoding,
+        frontmatter=front,
+        body_start=body_start,
+        md=markdown.scan(text, body_start),
+        digest=digest,
+    )
+
+
+def parse_text(path: str, text: str) -> Note:
+    """A note given as text (the API, --stdin-filename)."""
+    return parse_note(path, text.encode("utf-8", "surrogatepass"))
+
+
+def _decode(data: bytes) -> tuple[Decoded, str | None]:
+    decoded = decode(data)
+    if not decoded.invalid:
+        return decoded, None
+    from lint.encoding.sniff import sniff_encoding
+
+    encoding = sniff_encoding(data)
+    if encoding is None:
+        return decoded, None
+    codec = {"UTF-16 LE": "utf-16-le", "UTF-16 BE": "utf-16-be", "UTF-16": "utf-16",
+             "UTF-32 LE": "utf-32-le", "UTF-32 BE": "utf-32-be", "UTF-32": "utf-32"}.get(
+        encoding, "cp1252"
+    )
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("latin-1")
+    # Strip a BOM that the codec kept; the invalid-utf8 rule reports the file once.
+    return Decoded(text.lstrip("\ufeff"), False, ()), encoding

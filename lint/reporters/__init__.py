@@ -1,0 +1,53 @@
+"""Reporters render a finished, sorted list of findings. They know nothing of rules
+beyond the metadata in ReportContext (for SARIF's rule table and docs links)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, TextIO
+
+if TYPE_CHECKING:
+    from lint.diagnostic import Finding
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    code: str
+    name: str
+    summary: str
+    severity: str
+    fixable: bool
+    doc: str
+
+
+@dataclass
+class ReportContext:
+    cwd: str  # paths are printed relative to this
+    color: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    rules: dict[str, RuleMeta] = field(default_factory=dict)  # by rule name
+    # Note texts by vault-relative path, for code frames (full reporter).
+    sources: dict[str, str] = field(default_factory=dict)
+    files_checked: int = 0
+    fixed: int = 0  # fixes applied in this run
+    fixable_remaining: int = 0
+    unsafe_fixable_remaining: int = 0
+
+
+Reporter = Callable[["list[Finding]", TextIO, ReportContext], None]
+
+FORMATS = {
+    "full": "lint.reporters.full",
+    "concise": "lint.reporters.concise",
+    "json": "lint.reporters.json",
+    "github": "lint.reporters.github",
+    "sarif": "lint.reporters.sarif",
+    "junit": "lint.reporters.junit",
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    """Import only the reporter asked for: each module exposes `report(findings, out, ctx)`."""
+    return importlib.import_module(FORMATS[name]).report

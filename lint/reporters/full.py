@@ -1,0 +1,81 @@
+"""The default on a terminal: findings grouped by file, each with a code frame."""
+
+from __future__ import annotations
+
+import unicodedata
+from itertools import groupby
+from typing import TextIO
+
+from lint.diagnostic import Finding, Severity
+from lint.reporters import ReportContext
+from lint.reporters.summary import summary_lines
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+MAX_FRAME = 160  # characters of a line shown around the span
+
+
+def _c(ctx: ReportContext, code: str, s: str) -> str:
+    return f"\x1b[{code}m{s}\x1b[0m" if ctx.color else s
+
+
+def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
+    for path, group in groupby(findings, key=lambda f: f.path):
+        items = list(group)
+        out.write(_c(ctx, "1", items[0].display_path(ctx.cwd)) + "\n")
+        source = ctx.sources.get(path)
+        lines = _split(source) if source is not None else None
+        for f in items:
+            sev = _c(ctx, _COLOURS[f.severity], f.severity.value)
+            fixable = " [*]" if f.fix is not None else ""
+            out.write(f"  {f.line}:{f.column}  {sev}  {_c(ctx, '1', f.code)} {f.rule}{fixable}  "
+                      f"{_printable(f.message)}\n")
+            if lines is not None:
+                out.writelines(_frame(lines, f, ctx))
+            if f.help:
+                out.write(f"      {_c(ctx, '32', 'help:')} {_printable(f.help)}\n")
+        out.write("\n")
+    for line in summary_lines(findings, ctx):
+        out.write(line + "\n")
+
+
+def _frame(lines: list[str], f: Finding, ctx: ReportContext) -> list[str]:
+    if not 0 < f.line <= len(lines):
+        return []
+    line = lines[f.line - 1]
+    start = f.column - 1
+    end = f.end_column - 1 if f.end_line == f.line else len(line)
+    end = max(end, start + 1)
+    # Long lines (a 100k-character line is real) are cut to a window around the span.
+    lo = max(0, min(start - 40, len(line) - MAX_FRAME))
+    hi = min(len(line), max(lo + MAX_FRAME, end))
+    shown = line[lo:hi]
+    lead = "…" if lo > 0 else ""
+    tail = "…" if hi < len(line) else ""
+    gutter = f"{f.line:>5} | "
+    pad = _width(lead + _printable(shown[: start - lo]))
+    marks = max(1, _width(_printable(shown[start - lo : end - lo])))
+    underline = " " * len(gutter) + " " * pad + _c(ctx, _COLOURS[f.severity], "^" * marks)
+    return [f"{_c(ctx, '2', gutter)}{lead}{_printable(shown)}{tail}\n", underline + "\n"]
+
+
+def _split(source: str) -> list[str]:
+    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _printable(s: str) -> str:
+    # Show invisible and control characters as <U+XXXX> so the frame shows the problem
+    # and cannot move the terminal's cursor (a note's text is untrusted).
+    out = []
+    for ch in s:
+        cat = unicodedata.category(ch)
+        if ch == "\t":
+            out.append("    ")
+        elif cat in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch == "\ufffd":
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1 for c in s)

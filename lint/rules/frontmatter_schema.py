@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from lint.diagnostic import Severity, Violation
+from lint.note import Note
+from lint.rule import Context, Rule
+
+
+class FrontmatterSchema(Rule):
+    """Front matter that does not satisfy the note's Pydantic schema.
+
+    ## What it does
+    Validates each note's front matter with the Pydantic model chosen for it:
+    the models mapped to globs or fields in config (first match wins), else the
+    defaults: a note whose front matter has `videoId` is a video note (a
+    non-empty `title` and an 11-character YouTube id as a string); any other
+    note with front matter needs a non-empty `title`. Every validation error
+    is one finding at the offending value (a missing key: at the opening `---`).
+    Notes without front matter pass unless `require-frontmatter = true`.
+    `notelint explain PATH` shows which schema applied.
+
+    ## Why it matters
+    Generated vaults are read by programs: a missing title or a video id that
+    YAML turned into a number (`videoId: 01234567890` loses its leading zero)
+    breaks every page built from the note.
+
+    ## Example
+    ```markdown
+    ---
+    title: Open-source versus closed-source AI models
+    videoId: not a video id!
+    ---
+    ```
+
+    ## Fixed
+    ```markdown
+    ---
+    title: Open-source versus closed-source AI models
+    videoId: rYXeQbTuVl0
+    ---
+    ```
+
+    ## Fix safety
+    No automatic fix: the right value is not in the note.
+    """
+
+    code = "FM002"
+    name = "frontmatter-schema"
+    summary = "Front matter does not match the note's Pydantic schema"
+    severity = Severity.ERROR
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Violation]:
+        fm = note.frontmatter
+        if fm is None:
+            if ctx.config.require_frontmatter:
+                yield Violation(0, 0, "note has no front matter",
+                                help="start the note with a `---` block holding at least `title:`")
+            return
+        if fm.data is None:  # frontmatter-syntax reports why
+            return
+        choice = ctx.shared("schemas", lambda: _registry(ctx)).choose(note.path, fm.data)
+        if choice.model is None:
+            return
+        try:
+            choice.model.model_validate(fm.data)
+        except ValidationError as e:
+            for err in e.errors(include_url=False):
+                yield _violation(note, err)
+
+
+def _registry(ctx: Context):
+    from schemas.registry import Registry
+
+    return Registry(ctx.config)
+
+
+def _violation(note: Note, err: dict[str, Any]) -> Violation:
+    fm = note.frontmatter
+    assert fm is not None
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc) or "front matter"
+    if err["type"] == "missing":
+        return Violation(fm.start, fm.start + 3, f"missing required key `{key}`",
+                         help=f"add `{key}:` to the front matter")
+    place = fm.place(loc)
+    start, end = (place.value_start, place.value_end) if place else (fm.start, fm.start + 3)
+    if place and loc and loc[-1] == "extra_forbidden":
+        start, end = place.key_start, place.key_end
+    if err["type"] == "extra_forbidden" and place:
+        return Violation(place.key_start, place.key_end, f"unexpected key `{key}`",
+                         help="remove it, or allow it in the schema")
+    message = _plain(err)
+    return Violation(start, max(end, start + 1), f"`{key}` {message}")
+
+
+def _plain(err: dict[str, Any]) -> str:
+    msg: str = err["msg"]
+    value = err.get("input")
+    if err["type"] in ("string_too_short", "too_short") and isinstance(value, str):
+        return "is empty"
+    if err["type"] == "string_type":
+        return f"must be a string, found {_kind(value)}"
+    if err["type"].startswith("video_id"):
+        return msg
+    return f"{msg[0].lower()}{msg[1:]}, found {value!r}" if msg else f"is invalid: {value!r}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,75 @@
+"""The built-in note schemas.
+
+A schema is a plain Pydantic v2 model of the front matter mapping. Write your own the
+same way and name it in config as `module:Class` (see the README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+
+def _title_text(value: Any) -> Any:
+    # YAML turns `title: 1984` into an int and `title: 2024-01-01` into a date; a title
+    # that reads as one is still a title, so take its text. Lists and mappings stay errors.
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | dt.date):
+        return str(value)
+    return value
+
+
+def _youtube_id(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("video_id_empty", "is empty; give the 11-character YouTube id")
+    if isinstance(value, bool) or not isinstance(value, str):
+        if isinstance(value, int | float):
+            raise PydanticCustomError(
+                "video_id_number",
+                "must be a string, but YAML read it as the number {value}; quote it "
+                "(unquoted ids lose leading zeros)",
+                {"value": value},
+            )
+        raise PydanticCustomError("video_id_type", "must be an 11-character YouTube id string")
+    if value == "":
+        raise PydanticCustomError("video_id_empty", "is empty; give the 11-character YouTube id")
+    if len(value) != 11 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        raise PydanticCustomError(
+            "video_id_pattern",
+            "must be an 11-character YouTube id (letters, digits, `-` and `_`), found '{value}'",
+            {"value": value},
+        )
+    return value
+
+
+Title = Annotated[
+    str,
+    BeforeValidator(_title_text),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    Field(description="The note's title, shown instead of its file name."),
+]
+YouTubeId = Annotated[
+    str,
+    BeforeValidator(_youtube_id),
+    Field(pattern=r"^[A-Za-z0-9_-]{11}$", description="A YouTube video id, 11 characters."),
+]
+
+
+class TitledNote(BaseModel):
+    """Any note with front matter: a non-empty title; other keys are free."""
+
+    model_config = ConfigDict(extra="allow", title="Note")
+
+    title: Title
+
+
+class VideoNote(TitledNote):
+    """A note derived from a YouTube video."""
+
+    model_config = ConfigDict(extra="allow", title="Video note")
+
+    videoId: YouTubeId  # noqa: N815 - the key as the vaults write it

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+MAKE_VAULT = SHARED / "bench" / "make_vault.py"
+
+
+def notelint_command() -> list[str]:
+    """The installed `notelint` console script next to this interpreter."""
+    exe = Path(sys.executable).parent / "notelint"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("notelint")
+    if found is None:
+        pytest.skip("the notelint command is not installed (pip install -e .)")
+    return [found]
+
+
+def run_notelint(*args: str, cwd: str | os.PathLike[str], input: str | None = None,
+                 env: dict[str, str] | None = None, timeout: float = 120):
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None) if "GITHUB_ACTIONS" not in (env or {}) else None
+    return subprocess.run([*notelint_command(), *args], cwd=cwd, input=input, text=True,
+                          capture_output=True, env=full_env, timeout=timeout)
+
+
+@pytest.fixture
+def shared_corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"{CORPORA} is absent (the shared corpora are only on developer machines)")
+    return CORPORA
+
+
+@pytest.fixture
+def make_vault(tmp_path):
+    """Generate a synthetic vault with shared/bench/make_vault.py; returns (vault, answer key)."""
+    if not MAKE_VAULT.is_file():
+        pytest.skip(f"{MAKE_VAULT} is absent")
+
+    def make(notes: int, defect_rate: float = 0.0, seed: int = 1) -> tuple[Path, list[dict]]:
+        import json
+
+        out = tmp_path / f"v{notes}_{seed}_{defect_rate}"
+        subprocess.run([sys.executable, str(MAKE_VAULT), str(out), "--notes", str(notes),
+                        "--seed", str(seed), "--defect-rate", str(defect_rate)],
+                       check=True, capture_output=True)
+        key = out.parent / f"{out.name}.expected.jsonl"
+        expected = [json.loads(x) for x in key.read_text().splitlines()] if key.exists() else []
+        return out, expected
+
+    return make
