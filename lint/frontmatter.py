@@ -100,7 +100,7 @@ def load(source: str, base: int = 0) -> tuple[dict | None, tuple[Problem, ...], 
         node = loader.get_single_node()
         if node is None:
             return {}, (), {}
-        problems = _check_shape(node, base)
+        problems = _check_shape(node, base, source)
         if problems:
             return None, problems, {}
         places: dict[Path, Place] = {}
@@ -137,7 +137,7 @@ def _span(node: yaml.Node, base: int) -> tuple[int, int]:
     return base + node.start_mark.index, base + node.end_mark.index
 
 
-def _check_shape(root: yaml.Node, base: int) -> tuple[Problem, ...]:
+def _check_shape(root: yaml.Node, base: int, source: str) -> tuple[Problem, ...]:
     if not isinstance(root, yaml.MappingNode):
         kind = {"SequenceNode": "a list", "ScalarNode": "a single value"}.get(
             type(root).__name__, "not a mapping"
@@ -156,7 +156,7 @@ def _check_shape(root: yaml.Node, base: int) -> tuple[Problem, ...]:
             ),
         )
     problems: list[Problem] = []
-    _check_keys(root, base, problems, set())
+    _check_keys(root, base, source, problems, set())
     return tuple(problems)
 
 
@@ -179,7 +179,8 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
     return size
 
 
-def _check_keys(node: yaml.Node, base: int, problems: list[Problem], seen: set[int]) -> None:
+def _check_keys(node: yaml.Node, base: int, source: str, problems: list[Problem],
+                seen: set[int]) -> None:
     if id(node) in seen:
         return
     seen.add(id(node))
@@ -189,9 +190,7 @@ def _check_keys(node: yaml.Node, base: int, problems: list[Problem], seen: set[i
             if k.tag == "tag:yaml.org,2002:merge":
                 pass
             elif not (isinstance(k, yaml.ScalarNode) and k.tag == "tag:yaml.org,2002:str"):
-                s, e = _span(k, base)
-                shown = k.value if isinstance(k, yaml.ScalarNode) else "a " + type(k).__name__[:-4].lower()
-                problems.append(Problem(f"key `{shown}` is not a string; quote it", s, e))
+                problems.append(_key_problem(node, k, base, source))
             elif k.value in first:
                 s, e = _span(k, base)
                 line = first[k.value].start_mark.line + 2  # +1 for 1-based, +1 for the `---` line
@@ -200,10 +199,22 @@ def _check_keys(node: yaml.Node, base: int, problems: list[Problem], seen: set[i
                 )
             else:
                 first[k.value] = k
-            _check_keys(v, base, problems, seen)
+            _check_keys(v, base, source, problems, seen)
     elif isinstance(node, yaml.SequenceNode):
         for v in node.value:
-            _check_keys(v, base, problems, seen)
+            _check_keys(v, base, source, problems, seen)
+
+
+def _key_problem(parent: yaml.Node, key: yaml.Node, base: int, source: str) -> Problem:
+    outer = source[parent.start_mark.index : parent.end_mark.index]
+    if outer.startswith("{{") and outer.endswith("}}"):
+        # Obsidian and Templater placeholders (`created: {{date}}`) are not YAML.
+        s, e = _span(parent, base)
+        return Problem(f"`{outer}` is a template placeholder, not YAML; quote it, "
+                       "or exclude the templates folder", s, e)
+    s, e = _span(key, base)
+    shown = source[key.start_mark.index : key.end_mark.index]
+    return Problem(f"key `{shown}` is not a string; quote it", s, e)
 
 
 def _record_places(node: yaml.Node, path: Path, base: int, out: dict[Path, Place]) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from urllib.parse import unquote
 
 
@@ -87,31 +88,33 @@ _HRULE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_ITEM = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)([ \t]*)")
 # Characters a line must start with (after indentation) to be more than paragraph text.
 _BLOCK_START = frozenset("`~#$<-*_+=0123456789")
+_NOT_PLAIN = _BLOCK_START | frozenset(" \t>")
 
-_INLINE = re.compile(r"\\.|`+|<!--|\$\$?")
-_BACKTICKS = re.compile(r"`+")
 _INLINE_MATH = re.compile(r"\$(?=[^\s$])(?:[^$\\\r\n]|\\.)*?(?<=[^\s\\])\$(?!\d)")
 
 # A lone ']' may sit inside the target ([[Sq]uare]]); '[[' may not (the inner
-# one starts the link). Possessive loops keep a failed match linear.
-_WIKILINK = re.compile(r"(!?)\[\[((?:[^\]\[\r\n]++|\](?!\])|\[(?!\[))*+)\]\]")
-_BRACKETS = r"(?:[^\[\]\\\r\n]|\\.|\[(?:[^\[\]\\\r\n]|\\.)*\])*"
+# one starts the link). Possessive loops keep a failed match linear, and the
+# literal '[[' up front lets the engine skip to candidates.
+_WIKILINK = re.compile(r"\[\[([^\]\[\r\n]*+(?:(?:\](?!\])|\[(?!\[))[^\]\[\r\n]*+)*+)\]\]")
 _DEST = (
     r"(?:<((?:[^<>\\\r\n]|\\.)*)>"
     r"|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))+))"
 )
 _TITLE = r"""(?:[ \t]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?"""
-_MD_INLINE = re.compile(r"(!?)\[(" + _BRACKETS + r")\]\([ \t]*" + _DEST + _TITLE + r"[ \t]*\)")
+# Matched at the '(' after "](": the destination and optional title.
+_MD_DEST = re.compile(r"\([ \t]*" + _DEST + _TITLE + r"[ \t]*\)")
+# Matched at a line start found from "]:"; "[^1]:" is a footnote, not a definition.
 _MD_DEFINITION = re.compile(
-    r"(?<![^\r\n]) {0,3}\[(?!\^)((?:[^\[\]\\\r\n]|\\.)+)\]:[ \t]*" + _DEST + _TITLE
-    + r"[ \t]*(?=[\r\n]|\Z)"
+    r" {0,3}\[(?!\^)((?:[^\[\]\\\r\n]|\\.)+)\]:[ \t]*" + _DEST + _TITLE + r"[ \t]*(?=[\r\n]|\Z)"
 )
 _MD_REFERENCE = re.compile(
-    r"(!?)\[(" + _BRACKETS + r")\](?:\[((?:[^\[\]\\\r\n]|\\.)*)\])?(?![(:\[])"
+    r"\[((?:[^\[\]\\\r\n]|\\.)+)\](?:\[((?:[^\[\]\\\r\n]|\\.)*)\])?(?![(:\[])"
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|//")
-_BLOCK_ID = re.compile(r"(?:(?<=[ \t])|(?<![^\r\n]))\^([A-Za-z0-9-]+)[ \t]*(?=[\r\n]|\Z)")
+_BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*(?=[\r\n]|\Z)")
 _ESCAPABLE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# What opens a code span, comment or math inside a paragraph.
+_DELIMITERS = ("`", "<!--", "$")
 
 
 def scan(text: str, start: int = 0) -> Markdown:
@@ -135,20 +138,16 @@ def scan(text: str, start: int = 0) -> Markdown:
 
 
 def _lines(text: str, start: int) -> tuple[list[str], list[int]]:
+    """The lines of text[start:] without their endings, and where each starts."""
     body = text[start:]
     if "\r" in body:
         parts = _EOL.split(body)
         lines = parts[0::2]
-        seps = [len(p) for p in parts[1::2]]
+        lengths = [len(line) + len(eol) for line, eol in zip(lines, parts[1::2])]
     else:
         lines = body.split("\n")
-        seps = None
-    starts = []
-    pos = start
-    for k, line in enumerate(lines):
-        starts.append(pos)
-        pos += len(line) + (1 if seps is None else seps[k] if k < len(seps) else 0)
-    return lines, starts
+        lengths = [len(line) + 1 for line in lines]
+    return lines, list(accumulate(lengths, initial=start))
 
 
 def _indent(s: str) -> int:
@@ -203,6 +202,7 @@ def _blocks(
     """
     lines, starts = _lines(text, start)
     n = len(lines)
+    delims = tuple(d for d in _DELIMITERS if d in text)
     stack: list[int] = []  # content columns of the open list items
     cur_depth = 0  # the quote depth the list stack belongs to
     in_para = False
@@ -211,7 +211,6 @@ def _blocks(
     run_start = run_end = -1  # the paragraph not yet scanned inline
     fence: tuple[str, int, int, int, int] | None = None  # char, length, base, depth, start
     icode: tuple[int, int, int, int] | None = None  # base, depth, start, end
-    prev_end = start
     jump = -1
     i = 0
     while i < n:
@@ -224,16 +223,17 @@ def _blocks(
             in_para = bool(text[jump:end].strip())
             para_ok = False
             run_start, run_end = (jump, end) if in_para else (-1, -1)
-            prev_end = end
             jump = -1
             i += 1
             continue
-        s = starts[i]
         line = lines[i]
-        e = s + len(line)
+        c = line[:1]
 
         if fence is not None:
             fch, flen, fbase, fdepth, fstart = fence
+            if c != fch and c != " " and c != "\t" and not fbase and not fdepth:
+                i += 1  # the common case: a line of code
+                continue
             depth, off = _strip_quotes(line, fdepth) if fdepth else (0, 0)
             rest = line[off:]
             stripped = rest.lstrip(" \t")
@@ -242,15 +242,38 @@ def _blocks(
                 if ind - fbase < 4 and stripped[:1] == fch:
                     m = _FENCE_CLOSE.match(stripped)
                     if m and m[1][0] == fch and len(m[1]) >= flen:
-                        code.append((fstart, e))
+                        code.append((fstart, starts[i] + len(line)))
                         fence = None
-                prev_end = e
                 i += 1
                 continue
             # the list item or quote holding the fence ended before this line
-            code.append((fstart, prev_end))
+            code.append((fstart, starts[i - 1] + len(lines[i - 1])))
             fence = None
 
+        elif icode is None:
+            # fast paths: a blank line, and text at the margin that starts no block
+            if not c:
+                if run_start >= 0:
+                    jump = _inline(text, run_start, run_end, code, comments, delims)
+                    run_start = -1
+                    if jump >= 0:
+                        continue
+                in_para = False
+                i += 1
+                continue
+            if c not in _NOT_PLAIN:
+                if not in_para:
+                    stack = []  # column 0 closes every list item
+                    cur_depth = 0
+                    run_start = starts[i]
+                    in_para = para_ok = True
+                    para_depth = para_base = 0
+                run_end = starts[i] + len(line)
+                i += 1
+                continue
+
+        s = starts[i]
+        e = s + len(line)
         depth, off = _strip_quotes(line) if ">" in line[:4] else (0, 0)
         rest = line[off:]
         stripped = rest.lstrip(" \t")
@@ -261,7 +284,6 @@ def _blocks(
             if depth == idepth and (not stripped or ind >= ibase + 4):
                 if stripped:
                     icode = (ibase, idepth, istart, e)
-                prev_end = e
                 i += 1
                 continue
             code.append((istart, iend))
@@ -269,12 +291,11 @@ def _blocks(
 
         if not stripped:
             if run_start >= 0:
-                jump = _inline(text, run_start, run_end, code, comments)
+                jump = _inline(text, run_start, run_end, code, comments, delims)
                 run_start = -1
                 if jump >= 0:
                     continue
             in_para = False
-            prev_end = e
             i += 1
             continue
 
@@ -299,15 +320,15 @@ def _blocks(
                 while stack and stack[-1] > ind:
                     stack.pop()
                 run_start = s
-                in_para, para_ok = True, True
+                in_para = para_ok = True
                 para_depth, para_base = depth, base
-            run_end = prev_end = e
+            run_end = e
             i += 1
             continue
 
         # a block starts here and ends the paragraph before it
         if run_start >= 0:
-            jump = _inline(text, run_start, run_end, code, comments)
+            jump = _inline(text, run_start, run_end, code, comments, delims)
             if jump >= 0:
                 run_start = -1
                 continue
@@ -315,7 +336,6 @@ def _blocks(
                 _add_setext(text, run_start, run_end, c, headings)
             run_start = -1
         in_para = False
-        prev_end = e
         i += 1
         if kind == "setext":
             continue
@@ -331,7 +351,7 @@ def _blocks(
             m = _ATX.match(stripped)
             assert m is not None
             headings.append(Heading(len(m[1]), _atx_text(m[2]), s, e))
-            jump = _inline(text, s, e, code, comments)
+            jump = _inline(text, s, e, code, comments, delims)
         elif kind == "math":
             p = e - len(stripped)
             close = text.find("$$", p + 2)
@@ -350,7 +370,7 @@ def _blocks(
             stack.append(content)
             if item:
                 run_start, run_end = s, e
-                in_para, para_ok = True, True
+                in_para = para_ok = True
                 para_depth, para_base = depth, content
 
     if fence is not None:
@@ -358,7 +378,7 @@ def _blocks(
     elif icode is not None:
         code.append((icode[2], icode[3]))
     elif run_start >= 0:
-        _inline(text, run_start, run_end, code, comments)
+        _inline(text, run_start, run_end, code, comments, delims)
 
 
 def _block_kind(stripped: str, c: str, in_para: bool, setext_ok: bool) -> str | None:
@@ -390,58 +410,79 @@ def _inline(
     end: int,
     code: list[tuple[int, int]],
     comments: list[tuple[int, int]],
+    delimiters: tuple[str, ...],
 ) -> int:
     """Code spans, comments and math in the paragraph text[pos:end].
 
-    Returns -1, or where to go on when a comment ran past `end`.
+    `delimiters` are those of _DELIMITERS that occur in the note at all. Returns
+    -1, or where to go on when a comment ran past `end`.
     """
-    search = _INLINE.search
+    if not delimiters:
+        return -1
+    # str.find per delimiter beats one regex over the paragraph several times over
+    nxt = [text.find(d, pos, end) for d in delimiters]
     while True:
-        m = search(text, pos, end)
-        if m is None:
+        k = -1
+        for j, at in enumerate(nxt):
+            if 0 <= at < pos:
+                at = nxt[j] = text.find(delimiters[j], pos, end)
+            if at >= 0 and (k < 0 or at < k):
+                k = at
+        if k < 0:
             return -1
-        tok = m.group()
-        c = tok[0]
-        if c == "\\":
-            pos = m.end()
-        elif c == "`":
-            # CommonMark: a code span closes at the next run of exactly as many
-            # backticks; with none, the run is literal text
-            n = len(tok)
-            pos = m.end()
-            for close in _BACKTICKS.finditer(text, pos, end):
-                if close.end() - close.start() == n:
-                    code.append((m.start(), close.end()))
-                    pos = close.end()
-                    break
+        c = text[k]
+        escaped = _escaped(text, k, pos)
+        if c == "`":
+            run = k + 1
+            while run < end and text[run] == "`":
+                run += 1
+            if escaped:
+                k += 1  # "\``x`": the rest of the run still opens
+            pos = run
+            close = _closing_backticks(text, run, end, run - k)
+            if k < run and close >= 0:
+                code.append((k, close))
+                pos = close
+        elif escaped:
+            pos = k + 1
         elif c == "<":
-            after = m.end()
+            after = k + 4
+            # CommonMark 0.31: "<!-->" and "<!--->" are whole comments
             if text.startswith(">", after):
-                close_end = after + 1
+                close = after + 1
             elif text.startswith("->", after):
-                close_end = after + 2
+                close = after + 2
             else:
-                k = text.find("-->", after)
-                close_end = len(text) if k < 0 else k + 3
-            code.append((m.start(), close_end))
-            comments.append((m.start(), close_end))
-            if close_end > end:
-                return close_end
-            pos = close_end
-        elif tok == "$$":
-            k = text.find("$$", m.end(), end)
-            if k < 0:
-                pos = m.end()
-            else:
-                code.append((m.start(), k + 2))
-                pos = k + 2
+                close = text.find("-->", after)
+                close = len(text) if close < 0 else close + 3
+            code.append((k, close))
+            comments.append((k, close))
+            if close > end:
+                return close
+            pos = close
+        elif text.startswith("$$", k):
+            close = text.find("$$", k + 2, end)
+            pos = k + 2 if close < 0 else close + 2
+            if close >= 0:
+                code.append((k, pos))
         else:
-            mm = _INLINE_MATH.match(text, m.start(), end)
-            if mm is None:
-                pos = m.end()
-            else:
-                code.append((m.start(), mm.end()))
-                pos = mm.end()
+            m = _INLINE_MATH.match(text, k, end)
+            pos = k + 1 if m is None else m.end()
+            if m is not None:
+                code.append((k, pos))
+
+
+def _closing_backticks(text: str, pos: int, end: int, n: int) -> int:
+    """End of the next run of exactly n backticks in text[pos:end], or -1."""
+    k = text.find("`", pos, end)
+    while k >= 0:
+        run = k + 1
+        while run < end and text[run] == "`":
+            run += 1
+        if run - k == n:
+            return run
+        k = text.find("`", run, end)
+    return -1
 
 
 class _Spans:
@@ -461,7 +502,7 @@ class _Spans:
 
 
 def _escaped(text: str, pos: int, floor: int) -> bool:
-    """Is text[pos] escaped by an odd run of backslashes?"""
+    """Is text[pos] escaped by an odd run of backslashes (none before `floor` count)?"""
     k = pos
     while k > floor and text[k - 1] == "\\":
         k -= 1
@@ -470,13 +511,14 @@ def _escaped(text: str, pos: int, floor: int) -> bool:
 
 def _links(text: str, start: int, spans: _Spans) -> tuple[Link, ...]:
     links: list[Link] = []
-    taken: list[tuple[int, int]] = []
     if "[[" in text:
         _wikilinks(text, start, spans, links)
-        taken = [(lk.start, lk.end) for lk in links]
-    if "](" in text or "]:" in text or "][" in text:
-        _markdown_links(text, start, spans, _Spans(taken), links)
-        links.sort(key=lambda lk: lk.start)
+    if "](" in text or "]:" in text:
+        wikis = _Spans([(lk.start, lk.end) for lk in links])
+        n = len(links)
+        _markdown_links(text, start, spans, wikis, links)
+        if len(links) > n:
+            links.sort(key=lambda lk: lk.start)
     return tuple(links)
 
 
@@ -487,17 +529,15 @@ def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
         m = search(text, pos)
         if m is None:
             return
-        bang = m.start(1) < m.end(1)
-        opening = m.end(1)  # the first '['
+        opening = m.start()
         if _escaped(text, opening, start):
             pos = opening + 1
             continue
-        if spans.overlaps(m.start(), m.end()):
+        if spans.overlaps(opening, m.end()):
             pos = opening + 2
             continue
-        if bang and _escaped(text, m.start(), start):
-            bang = False
-        link = _wikilink(m[2], m.start(2), m.start() if bang else opening, m.end(), bang)
+        embed = opening > start and text[opening - 1] == "!" and not _escaped(text, opening - 1, start)
+        link = _wikilink(m[1], m.start(1), opening - embed, m.end(), embed)
         if link is not None:
             out.append(link)
         pos = m.end()
@@ -517,11 +557,11 @@ def _wikilink(content: str, at: int, start: int, end: int, embed: bool) -> Link 
     else:
         raw, fragment = head, None
     target = raw.strip()
-    if not target and fragment is None:
-        return None  # "[[]]", "[[ ]]", "[[|x]]": Obsidian shows them as text
     if target:
         t_start = at + len(raw) - len(raw.lstrip())
         t_end = t_start + len(target)
+    elif fragment is None:
+        return None  # "[[]]", "[[ ]]", "[[|x]]": Obsidian shows them as text
     else:
         t_start = t_end = at + hash_
     return Link("embed" if embed else "wikilink", target, fragment, display, start, end, t_start, t_end)
@@ -530,56 +570,97 @@ def _wikilink(content: str, at: int, start: int, end: int, embed: bool) -> Link 
 def _markdown_links(
     text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link]
 ) -> None:
-    definitions: dict[str, tuple[str, int, int]] = {}  # label -> raw destination, span
-    if "]:" in text:
-        for m in _MD_DEFINITION.finditer(text, start):
-            if spans.overlaps(m.start(), m.end()) or wikis.overlaps(m.start(), m.end()):
-                continue
-            g = 2 if m.start(2) >= 0 else 3
-            label = _label(m[1])
-            definitions.setdefault(label, (m[g], m.start(g), m.end(g)))
-            link = _markdown_link(m[g], m.start(g), m[1].strip(), m.start(), m.end())
+    definitions = _definitions(text, start, spans, wikis, out) if "]:" in text else {}
+    k = text.find("](", start)
+    while k >= 0:
+        opening = _opening_bracket(text, k, start)
+        m = _MD_DEST.match(text, k + 1) if opening >= 0 else None
+        if (
+            m is not None
+            and not spans.overlaps(opening, opening + 1)
+            and not spans.overlaps(k, m.end())
+            and not wikis.overlaps(opening, m.end())
+        ):
+            image = opening > start and text[opening - 1] == "!" and not _escaped(text, opening - 1, start)
+            g = 1 if m.start(1) >= 0 else 2
+            link = _markdown_link(
+                m[g], m.start(g), text[opening + 1:k].strip(), opening - image, m.end()
+            )
             if link is not None:
                 out.append(link)
-    if "](" in text:
-        pos = start
-        search = _MD_INLINE.search
-        while True:
-            m = search(text, pos)
-            if m is None:
-                break
-            opening = m.end(1)
-            pos = m.start(2)  # an image may sit inside the link text
-            if (
-                _escaped(text, opening, start)
-                or spans.overlaps(opening, opening + 1)
-                or spans.overlaps(m.end(2), m.end())
-                or wikis.overlaps(m.start(), m.end())
-                or _escaped(text, m.start(), start) and m.start() < opening
-            ):
-                pos = opening + 1
-                continue
-            g = 3 if m.start(3) >= 0 else 4
-            link = _markdown_link(m[g], m.start(g), m[2].strip(), m.start(), m.end())
-            if link is not None:
-                out.append(link)
+        k = text.find("](", k + 2)
     if definitions:
-        for m in _MD_REFERENCE.finditer(text, start):
-            ref = m[3] if m[3] else m[2]
-            found = definitions.get(_label(ref)) if ref.strip() else None
-            if found is None or m[2].startswith("^"):
-                continue
-            if (
-                _escaped(text, m.end(1), start)
-                or spans.overlaps(m.end(1), m.end(1) + 1)
-                or spans.overlaps(m.end(2), m.end())
-                or wikis.overlaps(m.start(), m.end())
-            ):
-                continue
-            dest, d_start, _ = found
-            link = _markdown_link(dest, d_start, m[2].strip(), m.start(), m.end())
+        _references(text, start, spans, wikis, definitions, out)
+
+
+def _opening_bracket(text: str, close: int, floor: int) -> int:
+    """The unescaped '[' matching the ']' at `close` on the same line, or -1."""
+    depth = 0
+    k = close - 1
+    while k >= floor:
+        ch = text[k]
+        if ch == "]" or ch == "[":
+            if not _escaped(text, k, floor):
+                if ch == "]":
+                    depth += 1
+                elif depth:
+                    depth -= 1
+                else:
+                    return k
+        elif ch == "\n" or ch == "\r":
+            return -1
+        k -= 1
+    return -1
+
+
+def _definitions(
+    text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link]
+) -> dict[str, tuple[str, int]]:
+    """Reference definitions "[label]: dest" (links themselves), by normalised label."""
+    found: dict[str, tuple[str, int]] = {}
+    k = text.find("]:", start)
+    while k >= 0:
+        line = max(text.rfind("\n", start, k), text.rfind("\r", start, k)) + 1
+        line = max(line, start)
+        m = _MD_DEFINITION.match(text, line)
+        if m is not None and m.end(1) + 1 == k and not spans.overlaps(line, m.end()) \
+                and not wikis.overlaps(line, m.end()):
+            g = 2 if m.start(2) >= 0 else 3
+            found.setdefault(_label(m[1]), (m[g], m.start(g)))
+            link = _markdown_link(m[g], m.start(g), m[1].strip(), m.start(1) - 1, m.end())
             if link is not None:
                 out.append(link)
+        k = text.find("]:", k + 2)
+    return found
+
+
+def _references(
+    text: str,
+    start: int,
+    spans: _Spans,
+    wikis: _Spans,
+    definitions: dict[str, tuple[str, int]],
+    out: list[Link],
+) -> None:
+    """[text][label], [label][] and [label] where a definition of label exists."""
+    for m in _MD_REFERENCE.finditer(text, start):
+        label = m[2] if m[2] else m[1]
+        found = definitions.get(_label(label))
+        if found is None or m[1].startswith("^"):
+            continue
+        opening = m.start()
+        if (
+            _escaped(text, opening, start)
+            or spans.overlaps(opening, opening + 1)
+            or spans.overlaps(m.end(1), m.end())
+            or wikis.overlaps(opening, m.end())
+        ):
+            continue
+        image = opening > start and text[opening - 1] == "!" and not _escaped(text, opening - 1, start)
+        dest, d_start = found
+        link = _markdown_link(dest, d_start, m[1].strip(), opening - image, m.end())
+        if link is not None:
+            out.append(link)
 
 
 def _label(raw: str) -> str:
@@ -606,11 +687,14 @@ def _decode(raw: str) -> str:
 
 
 def _block_ids(text: str, start: int, spans: _Spans) -> tuple[BlockId, ...]:
+    """' ^id' at the end of a line, or '^id' alone on it."""
     if "^" not in text:
         return ()
     out = []
     for m in _BLOCK_ID.finditer(text, start):
         a = m.start()
+        if a > start and text[a - 1] not in " \t\r\n":
+            continue
         if not spans.overlaps(a, a + 1):
             out.append(BlockId(m[1], a, m.end(1)))
     return tuple(out)

@@ -48,14 +48,16 @@ def _youtube_id(value: Any) -> Any:
 
 Title = Annotated[
     str,
-    BeforeValidator(_title_text),
     StringConstraints(strip_whitespace=True, min_length=1),
+    BeforeValidator(_title_text),
     Field(description="The note's title, shown instead of its file name."),
 ]
 YouTubeId = Annotated[
     str,
+    # Constraints before the validator keep them in the exported JSON Schema.
+    StringConstraints(pattern=r"^[A-Za-z0-9_-]{11}$"),
     BeforeValidator(_youtube_id),
-    Field(pattern=r"^[A-Za-z0-9_-]{11}$", description="A YouTube video id, 11 characters."),
+    Field(description="A YouTube video id, 11 characters."),
 ]
 
 

@@ -207,4 +207,5 @@ def test_changed_notes_from_a_pull_request_merge_checkout(tmp_path: Path) -> Non
     assert got == ["vault/edit.md", "vault/new note.md", "vault/renamed.md"]
     # Without the base in the event, the merge commit's first parent is used.
     event = GitHubEvent("o/r", "f" * 40, 5, None, "pull_request")
-    assert changed_notes(event, {}, str(clone), ["."]) == got
+    assert changed_notes(event, {}, str(clone), ["vault"]) == got
+    assert changed_notes(event, {}, str(clone), ["."]) == ["README.md", *got]

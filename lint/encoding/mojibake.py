@@ -1,41 +1,47 @@
 """Find mojibake: UTF-8 text that was decoded with a single-byte codec (issue 4).
 
-ftfy decides what is garbled and how to repair it; this module only decides where
-to ask it, and maps its answers back to exact spans of the original text:
+ftfy decides what is garbled and how to repair it; this module decides where to ask
+it, and maps its answers back to exact spans of the original text:
 
-- A garbled character is always a run of non-ASCII characters, because every byte of
-  a multi-byte UTF-8 sequence is >= 0x80 and every codec ftfy knows decodes those
+- A garbled character is always a run of non-ASCII characters: every byte of a
+  multi-byte UTF-8 sequence is >= 0x80, and every codec ftfy knows decodes those
   bytes to non-ASCII characters. So pure-ASCII text costs one `str.isascii()`, and
-  ftfy's badness pattern only ever runs on the neighbourhood of non-ASCII runs. Every
-  alternative of that pattern matches at most six characters, at least one of them
-  non-ASCII, so searching each run plus six characters either side finds exactly the
-  matches `ftfy.badness.is_bad` would find on the whole text, for a fraction of the
-  cost (is_bad over whole notes measured 0.7 ms per note).
-- Each flagged run goes to `ftfy.fix_encoding_and_explain` on its own, with its ASCII
-  neighbours as context: a correct word elsewhere on the line (`NESTLÉ®`) is never
-  re-encoded along with the garbled one, and no diff is needed to find the edit:
-  ASCII characters survive every encode/decode round trip, so the edit is what lies
-  between the common prefix and suffix of a short string.
+  ftfy's badness pattern only runs around non-ASCII runs. Each alternative of that
+  pattern matches at most six characters, at least one of them non-ASCII, so
+  searching each run plus six characters either side finds exactly what
+  `ftfy.badness.is_bad` finds on the whole text, at a fraction of the cost (is_bad
+  over whole notes measured 0.7 ms per note).
+- Each flagged run goes to `ftfy.fix_encoding_and_explain` on its own, with its
+  ASCII neighbours as context: a correct word elsewhere on the line (`NESTLÉ®`) is
+  never re-encoded with the garbled one, and no diff is needed: ASCII survives every
+  round trip, so the edit is what lies between the common prefix and suffix of a
+  short string.
+- Some garbled characters are not suspicious alone (`ÄŒ` in `ÄŒeÅ¡tina`); ftfy
+  repairs them because the rest of the line convicts the codec. The same plan is
+  tried on the other runs of a line where ftfy explained a run.
 - ftfy misses some single garbled words (`siÄ™`, `deÄŸil`, `Ã¥r`); `_garbled_word`
-  catches those under narrow conditions, and marks its repairs unsafe.
+  catches those under narrow conditions and marks its repairs unsafe.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 from ftfy.chardata import UTF8_DETECTOR_RE
 
-# Longest BADNESS_RE match is six characters (`ГўВЂВ.[A-Za-z ]`); a run's window
-# must hold every match that touches the run.
+Plan = tuple[tuple[str, str], ...]
+
+# The longest BADNESS_RE match is six characters (`ГўВЂВ.[A-Za-z ]`).
 _CONTEXT = 6
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-# A run's badness search window stops at the next non-ASCII run; runs closer than
-# this share one search first, so a Russian or Greek sentence costs one search.
+# Runs this close share one badness search first, so a Russian or Greek sentence
+# costs one search, not one per word.
 _CLUSTER_GAP = 2 * _CONTEXT
+_APPLY_INCONSISTENT = ("apply", "decode_inconsistent_utf8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +55,21 @@ class Garble:
     # the repair through the reversed steps gives back the span exactly.
     safe: bool
     # ftfy's explanation, e.g. (("encode", "sloppy-windows-1252"), ("decode", "utf-8")).
-    plan: tuple[tuple[str, str], ...] = ()
+    plan: Plan = ()
+    # Who found it: "ftfy" (ftfy repaired this run), "line" (the plan ftfy gave for
+    # another run on the line repairs this one too), "word" (_garbled_word's guess).
+    source: str = "ftfy"
 
 
 def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[Garble]:
     """Garbled spans of text[start:end], in order, with their repairs."""
-    if text.isascii():  # O(1) in CPython: the string knows it is ASCII
+    if text.isascii():  # O(1) in CPython: the string object knows it is ASCII
         return []
     end = len(text) if end is None else end
     runs = [m.span() for m in _NON_ASCII_RUN.finditer(text, start, end)]
-    found: list[Garble] = []
+    found: dict[int, list[Garble]] = {}  # by run index
     i = 0
     while i < len(runs):
-        # Group runs whose windows touch; one badness search per group.
         j = i + 1
         while j < len(runs) and runs[j][0] - runs[j - 1][1] <= _CLUSTER_GAP:
             j += 1
@@ -69,11 +77,14 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[Gar
         hi = min(end, runs[j - 1][1] + _CONTEXT)
         flagged = BADNESS_RE.search(text, lo, hi) is not None
         for k in range(i, j):
-            rs, re_ = runs[k]
-            if flagged or _maybe_garbled_word(text, rs, re_):
-                found.extend(_check_run(text, runs, k, start, end, flagged))
+            if flagged or _maybe_garbled_word(text, *runs[k]):
+                garbles = _check_run(text, runs, k, start, end, flagged)
+                if garbles:
+                    found[k] = garbles
         i = j
-    return found
+    if found:
+        _propagate(text, runs, found, start, end)
+    return [g for k in sorted(found) for g in found[k]]
 
 
 def apply_repairs(text: str, garbles: list[Garble]) -> str:
@@ -88,29 +99,34 @@ def apply_repairs(text: str, garbles: list[Garble]) -> str:
     return "".join(out)
 
 
+def _window(runs: list[tuple[int, int]], k: int, start: int, end: int) -> tuple[int, int]:
+    """A run plus up to _CONTEXT ASCII characters either side, not reaching another run."""
+    rs, re_ = runs[k]
+    ws = max(start, rs - _CONTEXT, runs[k - 1][1] if k else start)
+    we = min(end, re_ + _CONTEXT, runs[k + 1][0] if k + 1 < len(runs) else end)
+    return ws, we
+
+
 def _check_run(
     text: str, runs: list[tuple[int, int]], k: int, start: int, end: int, flagged: bool
 ) -> list[Garble]:
-    rs, re_ = runs[k]
-    # ASCII context on both sides, never reaching into a neighbouring run.
-    ws = max(start, rs - _CONTEXT, runs[k - 1][1] if k else start)
-    we = min(end, re_ + _CONTEXT, runs[k + 1][0] if k + 1 < len(runs) else end)
+    ws, we = _window(runs, k, start, end)
     if flagged and BADNESS_RE.search(text, ws, we):
         unit = text[ws:we]
-        fixed, plan = ftfy.fix_encoding_and_explain(unit)
+        fixed, explanation = ftfy.fix_encoding_and_explain(unit)
         if fixed != unit:
-            steps = tuple((s.action, s.parameter) for s in plan or ())
-            if any(step == ("apply", "decode_inconsistent_utf8") for step in steps):
+            plan = tuple((s.action, s.parameter) for s in explanation or ())
+            if _APPLY_INCONSISTENT in plan:
                 pieces = _pieces(unit, fixed, ws)
                 if pieces is not None:
                     return pieces
-            return [_edit(unit, fixed, ws, steps)]
-    word = _garbled_word(text, rs, re_, start, end)
+            return _split_implausible(_edit(unit, fixed, ws, plan))
+    word = _garbled_word(text, *runs[k], start, end)
     return [word] if word else []
 
 
-def _edit(unit: str, fixed: str, offset: int, steps: tuple[tuple[str, str], ...]) -> Garble:
-    """One edit turning unit into fixed, trimmed to what changed."""
+def _edit(unit: str, fixed: str, offset: int, plan: Plan, safe: bool | None = None) -> Garble:
+    """The edit turning unit into fixed, trimmed to what changed."""
     p = 0
     limit = min(len(unit), len(fixed))
     while p < limit and unit[p] == fixed[p]:
@@ -120,53 +136,142 @@ def _edit(unit: str, fixed: str, offset: int, steps: tuple[tuple[str, str], ...]
         s += 1
     span = unit[p : len(unit) - s]
     repair = fixed[p : len(fixed) - s]
-    return Garble(offset + p, offset + p + len(span), repair, _is_safe(span, repair, steps), steps)
+    if safe is None:
+        safe = _is_safe(span, repair, plan)
+    return Garble(offset + p, offset + p + len(span), repair, safe, plan)
 
 
 def _pieces(unit: str, fixed: str, offset: int) -> list[Garble] | None:
     """Re-derive ftfy's decode_inconsistent_utf8 one piece at a time.
 
     When a run mixes correct non-ASCII text with a garbled piece (`开源â€™模型`), no
-    single codec round-trips the whole run and ftfy falls back to fixing the pieces
-    its UTF8_DETECTOR_RE finds. Asking it about each piece separately gives each
-    one a plain encode/decode explanation, so its fix can be safe. Returns None when
-    the pieces do not add up to ftfy's own answer.
+    single codec round-trips the whole run, and ftfy fixes the pieces its
+    UTF8_DETECTOR_RE finds. Asking about each piece separately gives each its own
+    plain explanation, so its fix can be safe. None when the pieces do not add up
+    to ftfy's answer for the whole.
     """
     garbles: list[Garble] = []
     for m in UTF8_DETECTOR_RE.finditer(unit):
         piece = m.group()
         if not is_bad(piece):
             continue
-        repaired, plan = ftfy.fix_encoding_and_explain(piece)
+        repaired, explanation = ftfy.fix_encoding_and_explain(piece)
         if repaired != piece:
-            steps = tuple((s.action, s.parameter) for s in plan or ())
-            garbles.append(_edit(piece, repaired, offset + m.start(), steps))
-    if not garbles or apply_repairs(unit, _shift(garbles, -offset)) != fixed:
+            plan = tuple((s.action, s.parameter) for s in explanation or ())
+            garbles.append(_edit(piece, repaired, offset + m.start(), plan))
+    shifted = [replace(g, start=g.start - offset, end=g.end - offset) for g in garbles]
+    if not garbles or apply_repairs(unit, shifted) != fixed:
         return None
     return garbles
 
 
-def _shift(garbles: list[Garble], by: int) -> list[Garble]:
-    return [Garble(g.start + by, g.end + by, g.repair, g.safe, g.plan) for g in garbles]
-
-
-def _is_safe(span: str, repair: str, steps: tuple[tuple[str, str], ...]) -> bool:
-    if not steps or any(action not in ("encode", "decode") for action, _ in steps):
+def _is_safe(span: str, repair: str, plan: Plan) -> bool:
+    if not plan or any(action not in ("encode", "decode") for action, _ in plan):
         return False
-    # Undo the plan on the repair: encode with each decode's codec, decode with each
-    # encode's, in reverse order. Getting the span back proves nothing was guessed.
+    # Undo the plan on the repair: encode with each decode's codec and decode with
+    # each encode's, in reverse. Getting the span back proves nothing was guessed.
+    back: str | bytes = repair
     try:
-        back: str | bytes = repair
-        for action, codec in reversed(steps):
-            if action == "decode":
-                assert isinstance(back, str)
+        for action, codec in reversed(plan):
+            if action == "decode" and isinstance(back, str):
                 back = back.encode(codec)
-            else:
-                assert isinstance(back, bytes)
+            elif action == "encode" and isinstance(back, bytes):
                 back = back.decode(codec)
+            else:
+                return False
     except (UnicodeError, LookupError):
         return False
     return back == span
+
+
+def _plausible(repair: str) -> bool:
+    """Could this be what someone wrote? Rejects what accidental round trips produce:
+    IPA and spacing modifiers (`NESTLÉ®` -> `NESTLɮ`), controls, private use and
+    unassigned code points."""
+    for c in repair:
+        o = ord(c)
+        if 0x250 <= o <= 0x2FF or unicodedata.category(c) in ("Cc", "Co", "Cn", "Cs"):
+            return False
+    return not is_bad(repair)
+
+
+def _split_implausible(g: Garble) -> list[Garble]:
+    """Drop the parts of a one-codec repair that decode to implausible characters.
+
+    A run can hold a correct word glued to a garbled one (`NESTLÉ®â€™s`); re-encoding
+    the whole run would damage the correct part, so split the span into the pieces
+    that became one character each and keep only the plausible ones.
+    """
+    if g.repair == "" or _plausible(g.repair) or len(g.plan) != 2:
+        return [g]
+    (act1, codec), (act2, target) = g.plan
+    if (act1, act2, target) != ("encode", "decode", "utf-8"):
+        return [g]
+    span_len = g.end - g.start
+    pieces: list[Garble] = []
+    pos = 0
+    # One repaired character at a time: its UTF-8 length says how many bytes, and so
+    # how many span characters (one byte each in a single-byte codec), it came from.
+    for c in g.repair:
+        n = len(c.encode("utf-8"))
+        if pos + n > span_len:
+            return []
+        if _plausible(c) and n > 1:
+            pieces.append(replace(g, start=g.start + pos, end=g.start + pos + n, repair=c))
+        pos += n
+    return pieces if pos == span_len else []
+
+
+def _propagate(
+    text: str, runs: list[tuple[int, int]], found: dict[int, list[Garble]], start: int, end: int
+) -> None:
+    """Try each line's ftfy plan on the line's other runs (`ÄŒ` in `ÄŒeÅ¡tina`)."""
+    line_plans: dict[int, list[Plan]] = {}
+    for k, garbles in found.items():
+        line = max(text.rfind("\n", start, runs[k][0]) + 1, start)
+        for g in garbles:
+            if g.source == "ftfy" and g.plan and _APPLY_INCONSISTENT not in g.plan:
+                bucket = line_plans.setdefault(line, [])
+                for plan in _variants(g.plan):
+                    if plan not in bucket:
+                        bucket.append(plan)
+    if not line_plans:
+        return
+    for k, (rs, _) in enumerate(runs):
+        if k in found:
+            continue
+        plans = line_plans.get(max(text.rfind("\n", start, rs) + 1, start))
+        if not plans:
+            continue
+        ws, we = _window(runs, k, start, end)
+        unit = text[ws:we]
+        for plan in plans:
+            try:
+                fixed = ftfy.apply_plan(unit, list(plan))
+            except (UnicodeError, LookupError):
+                continue
+            if fixed == unit:
+                continue
+            g = replace(_edit(unit, fixed, ws, plan), source="line")
+            if g.start >= rs and _plausible(g.repair):
+                found[k] = [g]
+                break
+
+
+def _variants(plan: Plan) -> list[Plan]:
+    """The plan, then what ftfy would have chosen with more of the line in view.
+
+    ftfy prefers Latin-1 when a run allows it, and Windows-1252 when the line holds a
+    character Latin-1 lacks (`ÄŒ`); and it restores a no-break space that became a
+    plain space (`Å iaip` for `Šiaip`) only where the bytes around call for it.
+    """
+    plans = [plan]
+    if plan and plan[0] == ("encode", "latin-1"):
+        plans.append((("encode", "sloppy-windows-1252"), *plan[1:]))
+    for p in list(plans):
+        if p[0][1] != "macroman" and ("transcode", "restore_byte_a0") not in p:
+            plans.append((p[0], ("transcode", "restore_byte_a0"), *p[1:]))
+    return plans
 
 
 # --- single garbled words that ftfy's badness pattern lets through -----------------
@@ -175,9 +280,9 @@ def _is_safe(span: str, repair: str, steps: tuple[tuple[str, str], ...]) -> bool
 # from: C3 (U+00C0-00FF), C4 and C5 (Latin Extended-A), C8 (Romanian ș ț).
 _WORD_LEADS = frozenset("ÃÄÅÈ")
 _WORD_PRECHECK = re.compile("[ÃÄÅÈ][^\x00-\x7f]")
-_PLAN_1252 = (("encode", "sloppy-windows-1252"), ("decode", "utf-8"))
+_PLAN_1252: Plan = (("encode", "sloppy-windows-1252"), ("decode", "utf-8"))
 # Continuation bytes that read as punctuation that may follow a capital letter in
-# correct text (`SKÅ’s`, `HÄ…`), so they count as evidence only inside a lowercase word.
+# correct text (`SKÅ’s`, `HÄ…`): evidence only inside a lowercase word.
 _QUOTEISH = frozenset("‘’‚“”„‹›–—…•\xa0\xad")
 
 
@@ -185,19 +290,19 @@ def _maybe_garbled_word(text: str, rs: int, re_: int) -> bool:
     return re_ - rs >= 2 and text[rs] in _WORD_LEADS and _WORD_PRECHECK.match(text, rs) is not None
 
 
-def _plausible_letter(c: str) -> bool:
+def _latin_letter(c: str) -> bool:
     o = ord(c)
     return (0xC0 <= o <= 0x17F and c not in "×÷") or 0x218 <= o <= 0x21B
 
 
 def _garbled_word(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
-    """A run like `Ä™` in `siÄ™`: Windows-1252 mojibake of Latin letters, inside a word.
+    """A run like `Ä™` in `siÄ™`: Windows-1252 mojibake of Latin letters, in a word.
 
-    Fires only when all of these hold, which correct text in any language we tried
-    does not do: the run round-trips through Windows-1252 to UTF-8 into Latin letters
-    (not IPA or Cyrillic: `NESTLÉ®` would give `NESTLɮ`); it touches an ASCII letter;
-    and it looks wrong where it stands: a capital after a lowercase letter
-    (`deÄŸil`), or a symbol such as ™ ¥ ° between letters (`Ã¥r`).
+    Fires only when all of these hold, which correct text in the languages we tried
+    never does: the run round-trips through Windows-1252 to UTF-8 into Latin letters
+    (not IPA or Cyrillic: `CAFÉ»` would give `CAFɻ`); it touches an ASCII letter; and
+    it looks wrong where it stands: a capital right after a lowercase letter
+    (`deÄŸil`), or a symbol such as ™ ¥ ° before a letter (`Ã¥r`).
     """
     if not _maybe_garbled_word(text, rs, re_):
         return None
@@ -206,7 +311,7 @@ def _garbled_word(text: str, rs: int, re_: int, start: int, end: int) -> Garble 
         repair = run.encode("sloppy-windows-1252").decode("utf-8")
     except UnicodeError:
         return None
-    if not all(_plausible_letter(c) for c in repair):
+    if not all(_latin_letter(c) for c in repair):
         return None
     before = text[rs - 1] if rs > start else ""
     after = text[re_] if re_ < end else ""
@@ -215,4 +320,4 @@ def _garbled_word(text: str, rs: int, re_: int, start: int, end: int) -> Garble 
     symbol = any(not c.isalpha() and c not in _QUOTEISH for c in run)
     if not (lower_before or (symbol and letter_after)):
         return None
-    return Garble(rs, re_, repair, False, _PLAN_1252)
+    return Garble(rs, re_, repair, False, _PLAN_1252, "word")

@@ -53,6 +53,19 @@ def build_command(env: Mapping[str, str], targets: Sequence[str]) -> list[str]:
     return cmd
 
 
+def vault_cwd(roots: Sequence[str], env: Mapping[str, str]) -> str:
+    """Where to run notelint on the changed files so it indexes the same vault.
+
+    Given files and no config file, notelint takes the current folder as the vault root
+    (pre-commit's case). With one vault folder as `paths`, running inside it keeps
+    that folder the root; annotation paths stay repository-relative (GITHUB_WORKSPACE).
+    """
+    if (env.get("INPUT_CONFIG") or "").strip() or len(roots) != 1:
+        return "."
+    root = os.path.normpath(roots[0])
+    return root if root != "." and os.path.isdir(root) else "."
+
+
 def read_outputs(path: str) -> dict[str, str]:
     values: dict[str, str] = {}
     try:
@@ -96,6 +109,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         return 2
     roots = shlex.split(env.get("INPUT_PATHS") or ".")
     targets = roots
+    cwd = "."
     event = load_event(env)
     if _flag(env.get("INPUT_CHANGED_ONLY"), False) and event.pr_number is not None:
         changed = changed_notes(event, env, os.getcwd(), roots)
@@ -108,14 +122,18 @@ def main(env: Mapping[str, str] | None = None) -> int:
         else:
             # The vault is still indexed whole; only these files are reported on.
             targets = changed
+            cwd = vault_cwd(roots, env)
+            if cwd != ".":
+                targets = [os.path.relpath(p, cwd) for p in changed]
 
     cmd = build_command(env, targets)
     with tempfile.TemporaryDirectory() as tmp:
         # notelint writes its counts as step outputs; catch them to apply fail-on.
         outputs = os.path.join(tmp, "outputs")
-        child_env = env | {"GITHUB_OUTPUT": outputs}
+        # Annotation paths are relative to the repository root, wherever notelint runs.
+        child_env = {"GITHUB_WORKSPACE": os.getcwd()} | env | {"GITHUB_OUTPUT": outputs}
         sys.stdout.flush()
-        returncode = subprocess.run(cmd, env=child_env, check=False).returncode
+        returncode = subprocess.run(cmd, cwd=cwd, env=child_env, check=False).returncode
         counts = read_outputs(outputs)
     set_outputs(env, {k: counts.get(k, "") for k in ("errors", "warnings", "notices")})
     return decide(fail_on, returncode, counts)

@@ -38,7 +38,9 @@ def from_git(event: GitHubEvent, cwd: str) -> list[str] | None:
     for base in bases:
         if _git(["merge-base", base, "HEAD"], cwd) is None:
             continue  # not fetched (shallow clone)
-        out = _git(["diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", f"{base}...HEAD"], cwd)
+        out = _git(
+            ["diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", f"{base}...HEAD"], cwd
+        )
         if out is not None:
             return [p for p in out.split("\0") if p]
     return None

@@ -18,6 +18,7 @@ from lint.github.event import load_event
 if TYPE_CHECKING:
     from github import Github
     from github.Repository import Repository
+
     from lint.diagnostic import Finding
     from lint.reporters import ReportContext
 
@@ -123,11 +124,10 @@ def publish_check_run(
     """Create the `notelint` check run on the head commit; return its html_url.
 
     Raises CheckRunUnavailable when GitHub refuses to create it with 403, GitHubError
-    on any other failure. Messages never contain the token. Writes one line to `log`
-    on success.
+    on any other failure. Messages never contain the token. The caller prints the
+    returned URL; `log` only gets a line when a failed run could not even be closed.
     """
     import requests
-
     from github import GithubException
 
     token = env.get("GITHUB_TOKEN", "")
@@ -178,23 +178,18 @@ def publish_check_run(
             extra = done if i == len(chunks) else {}
             run.edit(output=_output(title, text, chunk), **extra)
     except (GithubException, requests.RequestException) as exc:
-        _close_after_failure(run, title)
+        _close_after_failure(run, title, log)
         raise GitHubError(
             "adding annotations to the check run failed: " + _describe(exc, token)
         ) from None
 
     write_step_outputs(findings, env)
-    log.write(
-        f"notelint: check run with {len(annotations)} annotations on {event.head_sha[:12]}: "
-        f"{run.html_url}\n"
-    )
     return run.html_url
 
 
-def _close_after_failure(run: Any, title: str) -> None:
+def _close_after_failure(run: Any, title: str, log: TextIO) -> None:
     """Best effort: do not leave a check run spinning forever when a batch failed."""
     import requests
-
     from github import GithubException
 
     try:
@@ -204,4 +199,4 @@ def _close_after_failure(run: Any, title: str) -> None:
             output={"title": title, "summary": "notelint could not upload all annotations."},
         )
     except (GithubException, requests.RequestException):
-        pass
+        log.write(f"notelint: the check run at {run.html_url} is left in progress\n")

@@ -41,13 +41,13 @@ class UnusedSuppression(Rule):
 
     ## Example
     ```markdown
-    <!-- notelint-disable-next-line broken-link -->
-    A line whose links all resolve: [[exists]]
+    <!-- notelint-disable-next-line -->
+    A line with nothing to suppress.
     ```
 
     ## Fixed
     ```markdown
-    A line whose links all resolve: [[exists]]
+    A line with nothing to suppress.
     ```
 
     ## Fix safety

@@ -1,0 +1,160 @@
+"""The installed `notelint` command, run in a subprocess as users run it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_notelint
+
+from lint import __version__
+
+EXAMPLE = ROOT / "examples" / "vault"
+
+
+def test_version(tmp_path) -> None:
+    r = run_notelint("--version", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.strip() == f"notelint {__version__}"
+
+
+def test_rules_lists_every_rule(tmp_path) -> None:
+    from lint.rules import RULES
+
+    r = run_notelint("rules", "--output-format", "json", cwd=tmp_path)
+    assert r.returncode == 0
+    listed = json.loads(r.stdout)
+    assert [x["name"] for x in listed] == [r.name for r in RULES]
+    assert set(listed[0]) == {"code", "name", "summary", "severity", "fixable", "default"}
+
+
+def test_rule_doc(tmp_path) -> None:
+    r = run_notelint("rule", "missing-source", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("# missing-source (SRC001)")
+    assert "## Why it matters" in r.stdout
+    assert run_notelint("rule", "SRC001", cwd=tmp_path).stdout == r.stdout
+    bad = run_notelint("rule", "no-such-rule", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown rule" in bad.stderr
+
+
+def test_example_vault_has_findings() -> None:
+    r = run_notelint("check", "examples/vault", "--output-format", "concise", cwd=ROOT)
+    assert r.returncode == 1, r.stderr
+    assert "the_economics_of_ai_chips.md" in r.stdout and "missing-source" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def _vault(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+CLEAN = "---\ntitle: Clean\nvideoId: rYXeQbTuVl0\n---\n\nFrom: [[hub]] <br/>\nBody.\n"
+BAD = "---\ntitle: Bad\nvideoId: nope\n---\n\nFrom: [[hub]] <br/>\nBody.\n"
+
+
+def test_exit_codes(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "hub.md": "---\ntitle: Hub\n---\n", "a.md": CLEAN})
+    assert run_notelint("check", ".", cwd=v).returncode == 0
+    (v / "b.md").write_text(BAD)
+    assert run_notelint("check", ".", cwd=v).returncode == 1
+    assert run_notelint("check", ".", "--exit-zero", cwd=v).returncode == 0
+    assert run_notelint("check", "a.md", cwd=v).returncode == 0  # report only on the path given
+    missing = run_notelint("check", "nope.md", cwd=v)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_json_contract(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "hub.md": "---\ntitle: Hub\n---\n", "sub/b.md": BAD})
+    r = run_notelint("check", ".", "--output-format", "json", cwd=v)
+    assert r.returncode == 1
+    (f,) = json.loads(r.stdout)
+    assert set(f) == {"path", "line", "column", "end_line", "end_column", "code", "rule",
+                      "severity", "message", "help", "fix"}
+    assert (f["path"], f["line"], f["column"], f["end_line"], f["end_column"]) == ("sub/b.md", 3, 10, 3, 14)
+    assert (f["rule"], f["code"], f["severity"], f["fix"]) == ("frontmatter-schema", "FM002", "error", None)
+    # Paths are relative to the current directory, not the vault root.
+    r2 = run_notelint("check", ".", "--output-format", "json", cwd=v / "sub")
+    assert json.loads(r2.stdout)[0]["path"] == "b.md"
+
+
+def test_config_errors_exit_2(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "selectt = ['x']\n", "a.md": CLEAN})
+    r = run_notelint("check", ".", cwd=v)
+    assert r.returncode == 2 and "unknown key `selectt`" in r.stderr and "Traceback" not in r.stderr
+    (v / "notelint.toml").write_text("require-frontmatter = 'maybe'\n")
+    r = run_notelint("check", ".", cwd=v)
+    assert r.returncode == 2 and "`require-frontmatter`" in r.stderr
+    (v / "notelint.toml").write_text("select = ['no-such-rule']\n")
+    r = run_notelint("check", ".", cwd=v)
+    assert r.returncode == 2 and "no-such-rule" in r.stderr
+    (v / "notelint.toml").write_text("[rules.missing-source]\npatern = 'x'\n")
+    r = run_notelint("check", ".", cwd=v)
+    assert r.returncode == 2 and "patern" in r.stderr
+    (v / "notelint.toml").write_text("this is not toml")
+    assert run_notelint("check", ".", cwd=v).returncode == 2
+
+
+def test_pyproject_config_and_root_discovery(tmp_path) -> None:
+    v = _vault(tmp_path, {"pyproject.toml": "[tool.notelint]\nignore = ['frontmatter-schema']\n",
+                          "notes/b.md": BAD})
+    r = run_notelint("check", "b.md", cwd=v / "notes")
+    assert r.returncode == 0, r.stdout
+
+
+def test_stdin(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "hub.md": "---\ntitle: Hub\n---\n"})
+    r = run_notelint("check", "--stdin-filename", "new/note.md", "-", "--output-format", "concise",
+                     cwd=v, input=BAD)
+    assert r.returncode == 1 and r.stdout.startswith("new/note.md:3:10: FM002")
+    assert not (v / "new").exists()
+
+
+def test_statistics_and_quiet(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "hub.md": "---\ntitle: Hub\n---\n", "b.md": BAD,
+                          "c.md": BAD})
+    r = run_notelint("check", ".", "--statistics", "--output-format", "concise", cwd=v)
+    assert "2  FM002   frontmatter-schema" in r.stdout
+    q = run_notelint("check", ".", "-q", "--output-format", "concise", cwd=v)
+    assert "Found" not in q.stdout and q.stdout.count("FM002") == 2
+
+
+def test_full_format_code_frame(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "b.md": BAD})
+    r = run_notelint("check", ".", "--output-format", "full", cwd=v)
+    assert "    3 | videoId: nope" in r.stdout
+    assert "\n" + " " * 17 + "^^^^\n" in r.stdout
+    assert "\x1b[" not in r.stdout  # NO_COLOR
+    colored = run_notelint("check", ".", "--output-format", "full", "--color", "always", cwd=v)
+    assert "\x1b[31m" in colored.stdout
+
+
+def test_explain_and_schema_export(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "b.md": BAD})
+    r = run_notelint("explain", "b.md", cwd=v)
+    assert r.returncode == 0 and "video (default: front matter has `videoId`)" in r.stdout
+    out = tmp_path / "s.json"
+    assert run_notelint("schema", "export", "-o", str(out), cwd=v).returncode == 0
+    schema = json.loads(out.read_text())
+    assert schema["$defs"]["VideoNote"]["properties"]["videoId"]["pattern"] == "^[A-Za-z0-9_-]{11}$"
+
+
+def test_fix_diff_writes_nothing_without_fixes(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "b.md": BAD})
+    r = run_notelint("check", ".", "--diff", cwd=v)
+    assert r.returncode == 0 and r.stdout == ""
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_hidden_and_excluded_folders_are_skipped(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "exclude = ['templates/**']\n", ".obsidian/x.md": BAD,
+                          ".trash/y.md": BAD, "templates/t.md": BAD, "ok.md": CLEAN,
+                          "hub.md": "---\ntitle: Hub\n---\n"})
+    r = run_notelint("check", ".", "--output-format", "concise", cwd=v)
+    assert r.returncode == 0, r.stdout
+    r = run_notelint("check", "templates/t.md", cwd=v)  # excluded even when named
+    assert r.returncode == 0, r.stdout

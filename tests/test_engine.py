@@ -1,0 +1,173 @@
+"""The engine and the fixer, driven through lint's own API with real files."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import lint
+from lint.diagnostic import Applicability, Edit, Fix, Violation
+from lint.engine import Linter, Request
+from lint.fix import fix_note, write_atomic
+from lint.rule import Rule
+
+BAD = "---\ntitle: Bad\nvideoId: nope\n---\n\nFrom: [[hub]] <br/>\nBody.\n"
+
+
+def _vault(tmp_path: Path, files: dict[str, str | bytes], config: str = "") -> Path:
+    (tmp_path / "notelint.toml").write_text(config)
+    for name, text in files.items():
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return tmp_path
+
+
+def test_api_check(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": BAD})
+    (f,) = lint.check([v])
+    assert isinstance(f, lint.Finding) and f.rule == "frontmatter-schema" and f.path == "a.md"
+    assert lint.check([v], config={"ignore": ["FM"]}) == []
+    with pytest.raises(lint.ConfigError):
+        lint.check([v], config={"nonsense": 1})
+    with pytest.raises(lint.UsageError):
+        lint.check([v / "missing.md"])
+
+
+def test_severity_override_and_per_file_ignores(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": BAD, "daily/b.md": BAD},
+               '[severity]\nfrontmatter-schema = "warning"\n[per-file-ignores]\n"daily/**" = ["FM002"]\n')
+    (f,) = lint.check([v])
+    assert f.path == "a.md" and f.severity == lint.Severity.WARNING
+
+
+@pytest.mark.parametrize("comment,suppressed", [
+    ("<!-- notelint-disable-file -->", True),
+    ("<!-- notelint-disable-file frontmatter-schema -->", True),
+    ("<!-- notelint-disable-file FM002 -->", True),
+    ("<!-- notelint-disable-file missing-source -->", False),
+    ("`<!-- notelint-disable-file -->`", False),  # in a code span: not a directive
+])
+def test_file_suppressions(tmp_path, comment: str, suppressed: bool) -> None:
+    v = _vault(tmp_path, {"a.md": BAD + comment + "\n"})
+    rules = {f.rule for f in lint.check([v], config={"select": ["FM002"]})}
+    assert ("frontmatter-schema" not in rules) == suppressed
+
+
+def test_front_matter_suppression(tmp_path) -> None:
+    text = "---\ntitle: Bad  # notelint: disable=frontmatter-schema\nvideoId: nope\n---\n"
+    v = _vault(tmp_path, {"a.md": text})
+    assert lint.check([v], config={"select": ["FM002"]}) == []
+
+
+def test_next_line_and_ranges(tmp_path) -> None:
+    text = "---\ntitle: x\n---\n<!-- notelint-disable-next-line boom -->\nboom\nboom\n" \
+           "<!-- notelint-disable boom -->\nboom\n<!-- notelint-enable boom -->\nboom\n"
+    v = _vault(tmp_path, {"a.md": text})
+    linter = _boom_linter(v, "NL002")
+    lines = [f.line for f in linter.run() if f.rule == "boom"]
+    assert lines == [6, 10]
+
+
+class BoomRule(Rule):
+    """Reports each line reading `boom`, and crashes on a line reading `crash`.
+
+    ## What it does
+    Test rule.
+    ## Why it matters
+    Test rule.
+    ## Fix safety
+    Safe: trailing blanks go.
+    """
+
+    code = "TST001"
+    name = "boom"
+    summary = "test"
+    fixable = True
+
+    def check(self, note, ctx) -> Iterator[Violation]:
+        start = note.body_start
+        for line in note.text[start:].splitlines(keepends=True):
+            word = line.strip()
+            if word == "crash":
+                raise ValueError("the rule fell over")
+            if word.startswith("boom"):
+                end = start + len(line.rstrip("\r\n"))
+                fix = Fix((Edit(start, end, "bang"),), Applicability.SAFE)
+                yield Violation(start, end, "boom", fix=fix)
+            start += len(line)
+
+
+def _boom_linter(v: Path, select: str = "NL001") -> Linter:
+    linter = Linter(Request(paths=[str(v)], cwd=str(v), overrides={"select": [select]}))
+    linter.rules.append(BoomRule)
+    from lint.rule import Context
+
+    linter.contexts["boom"] = Context(linter.vault, linter.config, None)
+    return linter
+
+
+def test_a_crashing_rule_becomes_internal_error(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": "crash\n", "b.md": "boom\n"})
+    findings = _boom_linter(v).run()
+    assert [(f.path, f.rule) for f in findings] == [("a.md", "internal-error"), ("b.md", "boom")]
+    assert "boom" in findings[0].message and "ValueError" in findings[0].message
+
+
+def _fix(v: Path, name: str) -> bytes:
+    linter = _boom_linter(v)
+    findings = linter.run()
+    note = linter.vault.note(name)
+    result = fix_note(linter, note, [f for f in findings if f.path == name], unsafe=False)
+    assert result is not None and result.error is None
+    assert write_atomic(linter.root, result) is None
+    return (v / name).read_bytes()
+
+
+def test_fix_keeps_line_endings_mode_and_other_bytes(tmp_path) -> None:
+    raw = b"\xef\xbb\xbfintro \xff\xfe bytes\r\nboom\r\nkeep\rboom\n"
+    v = _vault(tmp_path, {"a.md": raw})
+    os.chmod(v / "a.md", 0o640)
+    assert _fix(v, "a.md") == b"\xef\xbb\xbfintro \xff\xfe bytes\r\nbang\r\nkeep\rbang\n"
+    assert stat.S_IMODE(os.stat(v / "a.md").st_mode) == 0o640
+    assert [p.name for p in v.iterdir() if p.name.startswith(".notelint-")] == []
+
+
+def test_fix_skips_a_file_changed_on_disk(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": "boom\n"})
+    linter = _boom_linter(v)
+    findings = linter.run()
+    (v / "a.md").write_text("boom\nsomeone else's edit\n")
+    result = fix_note(linter, linter.vault.note("a.md"), findings, unsafe=False)
+    assert result is not None and "changed on disk" in (result.error or "")
+    assert (v / "a.md").read_text() == "boom\nsomeone else's edit\n"
+
+
+def test_root_discovery(tmp_path) -> None:
+    (tmp_path / "vault" / "sub").mkdir(parents=True)
+    (tmp_path / "vault" / "sub" / "a.md").write_text(BAD)
+    # No config anywhere: the folder given is the root.
+    linter = Linter(Request(paths=["vault"], cwd=str(tmp_path)))
+    assert linter.root == (tmp_path / "vault").resolve() and linter.report_paths == ["sub/a.md"]
+    # Files given: the current directory is the root.
+    linter = Linter(Request(paths=["vault/sub/a.md"], cwd=str(tmp_path)))
+    assert linter.root == tmp_path.resolve() and linter.report_paths == ["vault/sub/a.md"]
+    # A config file marks the root, whatever is given.
+    (tmp_path / "vault" / ".notelint.toml").write_text("")
+    linter = Linter(Request(paths=["vault/sub"], cwd=str(tmp_path)))
+    assert linter.root == (tmp_path / "vault").resolve()
+
+
+def test_each_note_is_parsed_once(tmp_path, monkeypatch) -> None:
+    import lint.engine as engine
+
+    v = _vault(tmp_path, {f"n{i}.md": BAD for i in range(5)})
+    calls: list[str] = []
+    real = engine.parse_note
+    monkeypatch.setattr(engine, "parse_note", lambda p, d: calls.append(p) or real(p, d))
+    lint.check([v])
+    assert sorted(calls) == sorted(set(calls)) and len(calls) == 5
