@@ -142,7 +142,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("--fix and --diff work on files, not on stdin")
     request = Request(paths=paths, cwd=os.getcwd(), config_file=args.config,
                       overrides=_overrides(args), stdin_path=args.stdin_filename,
-                      stdin_text=stdin_text)
+                      stdin_text=stdin_text, cache=not args.no_cache, cache_dir=args.cache_dir,
+                      progress=True)
     linter = Linter(request)
     if args.verbose:
         print(f"notelint: vault root {linter.root}; config {linter.config.source or '(none)'}; "
@@ -173,7 +174,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         quiet=args.quiet,
         rules=_rule_meta(),
         sources={p: n.text for p in {f.path for f in findings}
-                 if (n := linter.vault.note(p)) is not None} if fmt == "full" else {},
+                 if (n := linter.note(p)) is not None} if fmt == "full" else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,
         fixable_remaining=sum(1 for f in findings if applicable(f, False)),
@@ -224,10 +225,13 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     total = 0
     diffs = 0
     for path, group in groupby(findings, key=lambda f: f.path):
-        note = linter.vault.note(path)
+        mine = list(group)
+        if not any(f.fix is not None for f in mine):
+            continue
+        note = linter.note(path)
         if note is None:
             continue
-        result = fix_note(linter, note, list(group), args.unsafe_fixes)
+        result = fix_note(linter, note, mine, args.unsafe_fixes)
         if result is None:
             continue
         error = result.error
@@ -305,11 +309,11 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
     linter = Linter(Request(paths=[args.path], cwd=os.getcwd()))
     rel = linter.report_paths[0] if linter.report_paths else args.path
-    note = linter.vault.note(rel)
+    note = linter.note(rel)
     out.write(f"path:        {rel}\nvault root:  {linter.root}\n"
               f"config:      {linter.config.source or '(none: defaults)'}\n")
     if note is None:
-        out.write(f"skipped:     {linter.skip_reasons.get(rel, 'not a note')}\n")
+        out.write(f"skipped:     {linter.process(rel).skip or 'not a note'}\n")
         return EXIT_ERROR
     fm = note.frontmatter
     if fm is None:

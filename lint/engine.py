@@ -1,26 +1,38 @@
-"""The engine: discover, index once, run the enabled rules, stamp, suppress, sort."""
+"""The engine: discover, index once, run the enabled rules, stamp, suppress, sort.
+
+Rules come in three kinds. Content rules read one note's text (front matter, sources,
+encoding): their findings depend on that note alone, so they are cached by content and
+run wherever the note is parsed, in parallel workers for large vaults. Cross-note rules
+(`cross_note`: links) read a note's NoteFacts and the Vault: they run in the main process
+after the index is complete. Vault-wide rules (`vault_wide`) see all facts at once.
+"""
 
 from __future__ import annotations
 
 import os
+import pickle
 import stat
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from lint import discover
+from lint import __version__, discover
+from lint.cache import Cache, cache_key
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation
+from lint.facts import NoteFacts
 from lint.note import Note, parse_note
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
 from lint.suppress import Directive, directives
 from lint.vault import Vault
+
+ENGINE_MADE = (InternalError, UnusedSuppression, SkippedFile)
 
 
 class UsageError(Exception):
@@ -35,6 +47,51 @@ class Request:
     overrides: dict[str, Any] = field(default_factory=dict)  # --select and friends
     stdin_path: str | None = None  # --stdin-filename: the note's text comes in stdin_text
     stdin_text: str | None = None
+    cache: bool = False  # the CLI turns it on; --no-cache turns it off
+    cache_dir: str | None = None
+    jobs: int | None = None  # worker processes; None: decide by size
+    progress: bool = False
+
+
+class Processed:
+    """One file after reading, parsing and the content rules: what workers send back and
+    what the cache keeps. Facts may arrive pickled (from the cache) and are decoded only
+    when a cross-note rule needs them."""
+
+    __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "cross_key", "_facts")
+
+    def __init__(self, path: str, stat: tuple[int, int, int], digest: str,
+                 facts: NoteFacts | bytes | None, local: tuple[Finding, ...],
+                 directives: tuple[tuple, ...], skip: str | None = None,
+                 cross_key: str | None = None) -> None:
+        self.path, self.stat, self.digest = path, stat, digest
+        self.local, self.directives, self.skip = local, directives, skip
+        self._facts = facts
+        self.cross_key = cross_key if cross_key is not None else _cross_key(facts)
+
+    @property
+    def facts(self) -> NoteFacts | None:
+        if isinstance(self._facts, bytes):
+            self._facts = pickle.loads(self._facts)
+        return self._facts
+
+    @property
+    def facts_blob(self) -> bytes:
+        f = self._facts
+        return f if isinstance(f, bytes) else pickle.dumps(f, pickle.HIGHEST_PROTOCOL)
+
+    def __reduce__(self):
+        return (Processed, (self.path, self.stat, self.digest, self._facts, self.local,
+                            self.directives, self.skip, self.cross_key))
+
+
+def _cross_key(facts: NoteFacts | bytes | None) -> str:
+    """What other notes can see of this one: a change here re-runs cross-note rules."""
+    if facts is None:
+        return "-"
+    assert isinstance(facts, NoteFacts)
+    return cache_key([h.text for h in facts.md.headings], [b.id for b in facts.md.block_ids],
+                     facts.title, facts.aliases)
 
 
 def select_rules(config: Config) -> list[type[Rule]]:
@@ -54,6 +111,10 @@ def _expand(selectors: Iterable[str], key: str) -> list[type[Rule]]:
             raise ConfigError(f"`{key}`: unknown rule, code or prefix `{s}` (see `notelint rules`)")
         out += [r for r in hit if r not in out]
     return out
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class Linter:
@@ -77,8 +138,10 @@ class Linter:
             root, config_path = vault_root_for(targets, cwd)
         self.root = root.resolve()
         self.config = load_config(config_path, self.root, request.overrides)
+        for key in self.config.rules:
+            if lookup(key) is None:
+                raise ConfigError(f"`rules.{key}`: unknown rule (see `notelint rules`)")
         self.rules = select_rules(self.config)
-        self.contexts: dict[str, Context] = {}
         self.discovery = discover.walk(self.root, self.config.exclude)
         files = self.discovery.files
         self.stdin_rel: str | None = None
@@ -87,11 +150,27 @@ class Linter:
             if self.stdin_rel not in files:
                 files = sorted([*files, self.stdin_rel])
         self.skip_reasons: dict[str, str] = {s.path: s.reason for s in self.discovery.skipped}
-        self.vault = Vault(files, self._load)
-        for rule in self.rules:
-            self.contexts[rule.name] = Context(self.vault, self.config, self._options(rule))
+        self.vault = Vault(files, self._facts)
+        self.contexts = {r.name: Context(self.vault, self.config, self._options(r)) for r in self.rules}
         self.report_paths = self._report_paths(targets)
+        self.processed: dict[str, Processed] = {}
+        self.notes: dict[str, Note] = {}  # notes parsed in this process (fixer, code frames)
         self.fix_problems: list[Finding] = []
+        self.cache: Cache | None = None
+        self.stats = {"parsed": 0, "cached": 0, "workers": 0}
+
+    # --- rules by kind -------------------------------------------------------------
+    @property
+    def content_rules(self) -> list[type[Rule]]:
+        return [r for r in self.rules if not (r.cross_note or r.vault_wide or r in ENGINE_MADE)]
+
+    @property
+    def cross_rules(self) -> list[type[Rule]]:
+        return [r for r in self.rules if r.cross_note and not r.vault_wide]
+
+    @property
+    def vault_rules(self) -> list[type[Rule]]:
+        return [r for r in self.rules if r.vault_wide]
 
     # --- discovery -------------------------------------------------------------------
     def _relative(self, path: Path) -> str:
@@ -116,60 +195,9 @@ class Linter:
             elif rel in self.discovery.files or rel in self.skip_reasons:
                 chosen.add(rel)
             elif not discover.matches_any(rel, self.config.exclude) and not _hidden(rel):
-                # A file given by name that the walk did not list (e.g. not `.md`).
-                chosen.add(rel)
+                chosen.add(rel)  # named on the command line though not `.md`
                 self.vault.add_file(rel)
         return sorted(chosen)
-
-    # --- reading ---------------------------------------------------------------------
-    def _load(self, rel: str) -> Note | None:
-        if rel == self.stdin_rel and self.request.stdin_text is not None:
-            return parse_note(rel, self.request.stdin_text.encode("utf-8", "surrogatepass"))
-        if rel in self.skip_reasons:
-            return None
-        data = self._read(rel)
-        if data is None:
-            return None
-        if _looks_binary(data):
-            self.skip_reasons[rel] = "binary data, not text; not linted"
-            return None
-        return parse_note(rel, data)
-
-    def _read(self, rel: str) -> bytes | None:
-        path = self.root / rel
-        try:
-            # O_NONBLOCK: a FIFO that appeared after discovery must not block the run.
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        except FileNotFoundError:
-            self.skip_reasons[rel] = "vanished during the run"
-            return None
-        except OSError as e:
-            self.skip_reasons[rel] = f"cannot open: {e.strerror or e}"
-            return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                self.skip_reasons[rel] = "not a regular file; not read"
-                return None
-            limit = self.config.max_file_size
-            if st.st_size > limit:
-                self.skip_reasons[rel] = (
-                    f"{st.st_size:,} bytes, larger than max-file-size ({limit:,}); not read"
-                )
-                return None
-            with os.fdopen(fd, "rb", closefd=True) as f:
-                fd = -1
-                data = f.read(limit + 1)
-            if len(data) > limit:
-                self.skip_reasons[rel] = f"grew past max-file-size ({limit:,}) while read; not linted"
-                return None
-            return data
-        except OSError as e:
-            self.skip_reasons[rel] = f"cannot read: {e.strerror or e}"
-            return None
-        finally:
-            if fd >= 0:
-                os.close(fd)
 
     def _options(self, rule: type[Rule]) -> Any:
         raw = self.config.rules.get(rule.name) or self.config.rules.get(rule.code) or {}
@@ -178,110 +206,295 @@ class Linter:
         except ValidationError as e:
             raise ConfigError(format_validation_error(e, f"rules.{rule.name}")) from e
 
-    # --- running ---------------------------------------------------------------------
-    def run(self) -> list[Finding]:
-        for key in self.config.rules:
-            if lookup(key) is None:
-                raise ConfigError(f"`rules.{key}`: unknown rule (see `notelint rules`)")
-        findings: list[Finding] = []
-        by_path: dict[str, list[Finding]] = {}
-        for rel in self.report_paths:
-            note = self.vault.note(rel)
-            if note is None:
-                findings += self._skipped(rel)
-                continue
-            by_path[rel] = self._raw_note_findings(note)
-        for rule in self.rules:
-            if rule.vault_wide:
-                for rel, v in self._guard_vault(rule):
-                    note = self.vault.note(rel)
-                    if note is not None and rel in by_path:
-                        by_path[rel].append(self._finding(note, rule, v))
-        for rel, raw in by_path.items():
-            note = self.vault.note(rel)
-            assert note is not None
-            findings += self._finalise(note, raw)
-        findings.sort(key=lambda f: f.sort_key)
-        return findings
+    # --- reading and parsing: one file -----------------------------------------------
+    def process(self, rel: str, keep_note: bool = True) -> Processed:
+        """Read, parse and run the content rules on one file. Never raises."""
+        if rel == self.stdin_rel and self.request.stdin_text is not None:
+            data = self.request.stdin_text.encode("utf-8", "surrogatepass")
+            return self._from_bytes(rel, (0, len(data), 0), data, keep_note)
+        if rel in self.skip_reasons:
+            return Processed(rel, (0, 0, 0), "", None, (), (), self.skip_reasons[rel])
+        st, data, why = self._read(rel)
+        if data is None:
+            return Processed(rel, st, "", None, (), (), why)
+        if _looks_binary(data):
+            return Processed(rel, st, "", None, (), (), "binary data, not text; not linted")
+        return self._from_bytes(rel, st, data, keep_note)
 
-    def lint_note(self, note: Note) -> list[Finding]:
-        """Single-note rules over one note, suppressions applied (the fixer's re-lint)."""
-        return self._finalise(note, self._raw_note_findings(note), with_unused=False)
+    def _from_bytes(self, rel: str, st: tuple[int, int, int], data: bytes, keep: bool) -> Processed:
+        note = parse_note(rel, data)
+        if keep:
+            self.notes[rel] = note
+        local = tuple(self._content_findings(note))
+        ds = tuple(d.spec() for d in directives(note))
+        return Processed(rel, st, note.digest, note.facts(), local, ds)
 
-    def _raw_note_findings(self, note: Note) -> list[Finding]:
-        out: list[Finding] = []
-        for rule in self.rules:
-            if rule.vault_wide or rule in (InternalError, UnusedSuppression, SkippedFile):
-                continue
-            ctx = self.contexts[rule.name]
+    def _read(self, rel: str) -> tuple[tuple[int, int, int], bytes | None, str]:
+        path = os.path.join(self.root, rel)
+        try:
+            # O_NONBLOCK: a FIFO that appeared after discovery must not block the run.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            return (0, 0, 0), None, "vanished during the run"
+        except OSError as e:
+            return (0, 0, 0), None, f"cannot open: {e.strerror or e}"
+        try:
+            st = os.fstat(fd)
+            key = _stat_key(st)
+            if not stat.S_ISREG(st.st_mode):
+                return key, None, "not a regular file; not read"
+            limit = self.config.max_file_size
+            if st.st_size > limit:
+                return key, None, f"{st.st_size:,} bytes, larger than max-file-size ({limit:,}); not read"
+            chunks = []
+            size = 0
+            while True:
+                chunk = os.read(fd, max(st.st_size + 1, 65536))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    return key, None, f"grew past max-file-size ({limit:,}) while read; not linted"
+            return key, b"".join(chunks), ""
+        except OSError as e:
+            return (0, 0, 0), None, f"cannot read: {e.strerror or e}"
+        finally:
+            os.close(fd)
+
+    def _content_findings(self, note: Note) -> Iterator[Finding]:
+        for rule in self.content_rules:
             try:
-                out += [self._finding(note, rule, v) for v in rule().check(note, ctx)]
+                for v in rule().check(note, self.contexts[rule.name]):
+                    yield self._finding(note, rule, v)
             except Exception as e:  # noqa: BLE001 - contain a crashing rule
-                out.append(self._internal_error(note, rule, e))
+                yield self._internal_error(note, rule, e)
+
+    def _cross_findings(self, facts: NoteFacts) -> list[Finding]:
+        out: list[Finding] = []
+        for rule in self.cross_rules:
+            try:
+                out += [self._finding(facts, rule, v) for v in rule().check(facts, self.contexts[rule.name])]
+            except Exception as e:  # noqa: BLE001
+                out.append(self._internal_error(facts, rule, e))
         return out
 
-    def _guard_vault(self, rule: type[Rule]) -> Iterator[tuple[str, Violation]]:
-        try:
-            yield from rule().check_vault(self.report_paths, self.contexts[rule.name])
-        except Exception as e:  # noqa: BLE001
-            tb = traceback.extract_tb(e.__traceback__)[-1]
-            for rel in self.report_paths[:1]:
-                yield rel, Violation(0, 0, f"rule `{rule.name}` crashed: {type(e).__name__}: {e} "
-                                     f"({os.path.basename(tb.filename)}:{tb.lineno})")
+    # --- the vault index's loader ------------------------------------------------------
+    def _facts(self, rel: str) -> NoteFacts | None:
+        p = self.processed.get(rel) or self._from_cache(rel)
+        if p is None:
+            p = self.process(rel)
+            self.stats["parsed"] += 1
+            self._remember(p)
+        return p.facts
 
-    def _internal_error(self, note: Note, rule: type[Rule], e: Exception) -> Finding:
+    def _remember(self, p: Processed) -> None:
+        self.processed[p.path] = p
+        if self.cache is not None and p.path != self.stdin_rel and p.stat != (0, 0, 0):
+            self.cache.files[p.path] = (p.stat, p.digest, p.cross_key,
+                                        pickle.dumps((p.local, p.directives, p.skip), -1),
+                                        p.facts_blob)
+            self.cache.dirty = True
+
+    def _from_cache(self, rel: str) -> Processed | None:
+        if self.cache is None or rel == self.stdin_rel:
+            return None
+        entry = self.cache.files.get(rel)
+        if entry is None:
+            return None
+        try:
+            st = _stat_key(os.stat(os.path.join(self.root, rel), follow_symlinks=False))
+        except OSError:
+            return None
+        if st != entry[0]:
+            return None
+        local, ds, skip = pickle.loads(entry[3])
+        p = Processed(rel, st, entry[1], entry[4] if skip is None else None, local, ds, skip,
+                      cross_key=entry[2])
+        self.processed[rel] = p
+        self.stats["cached"] += 1
+        return p
+
+    # --- running ---------------------------------------------------------------------
+    def _open_cache(self) -> None:
+        if not self.request.cache or self.stdin_rel is not None:
+            return
+        from lint.rules import RULES as ALL
+
+        folder = Path(self.request.cache_dir) if self.request.cache_dir else self.root / ".notelint_cache"
+        key = cache_key(__version__, self.config.model_dump_json(), [r.name for r in self.rules],
+                        [(r.name, r.code) for r in ALL], _schema_sources(self.config))
+        self.cache = Cache(folder, key)
+        if self.cache.usable:
+            self.cache.load()
+        else:
+            self.cache = None
+
+    def _prefetch(self, paths: list[str]) -> None:
+        """Parse what the cache does not hold, in parallel when it pays."""
+        todo = [p for p in paths if p not in self.processed and self._from_cache(p) is None]
+        if not todo:
+            return
+        from lint.parallel import process_all
+
+        for p in process_all(self, todo):
+            self.stats["parsed"] += 1
+            self._remember(p)
+
+    def run(self) -> list[Finding]:
+        self._open_cache()
+        notes = self.vault.note_paths
+        whole = len(self.report_paths) * 2 >= len(notes)
+        everything = self.vault_rules or (self.cache is not None and self.cross_rules and whole)
+        wanted = self.report_paths
+        if everything:
+            # Vault-wide rules need every note; reusing cached cross-note findings needs
+            # every note's cross key. A run over a few files stays lazy instead.
+            wanted = sorted(set(self.report_paths) | set(notes))
+        self._prefetch(wanted)
+        cross = self._cross_all()
+        vault_wide = self._vault_wide()
+        findings: list[Finding] = []
+        for rel in self.report_paths:
+            p = self.processed.get(rel) or self._from_cache(rel) or self._load_now(rel)
+            if p.skip is not None:
+                findings += self._skipped(rel, p.skip)
+                continue
+            raw = [*p.local, *cross.get(rel, ()), *vault_wide.get(rel, ())]
+            findings += self._finalise(p, raw)
+        findings.sort(key=lambda f: f.sort_key)
+        if self.cache is not None:
+            self.cache.save()
+        return findings
+
+    def note(self, rel: str) -> Note | None:
+        """The parsed Note (for the fixer and code frames). Notes parsed in workers or
+        taken from the cache are parsed here on demand: only those with findings."""
+        if rel not in self.notes:
+            p = self.process(rel, keep_note=True)
+            if p.skip is not None:
+                return None
+        return self.notes.get(rel)
+
+    def _load_now(self, rel: str) -> Processed:
+        self._facts(rel)
+        return self.processed[rel]
+
+    def _cross_all(self) -> dict[str, list[Finding]]:
+        if not self.cross_rules:
+            return {}
+        signature = self._signature()
+        reuse = self.cache is not None and signature is not None and self.cache.signature == signature
+        out: dict[str, list[Finding]] = {}
+        for rel in self.report_paths:
+            p = self.processed.get(rel) or self._load_now(rel)
+            if p.skip is not None:
+                continue
+            hit = self.cache.cross.get(rel) if reuse and self.cache is not None else None
+            if hit is not None and hit[0] == p.digest:
+                out[rel] = pickle.loads(hit[1])
+                continue
+            assert p.facts is not None
+            out[rel] = self._cross_findings(p.facts)
+            if self.cache is not None and signature is not None:
+                self.cache.cross[rel] = (p.digest, pickle.dumps(out[rel], -1))
+                self.cache.dirty = True
+        if self.cache is not None and signature is not None and self.cache.signature != signature:
+            self.cache.cross = {k: v for k, v in self.cache.cross.items() if k in out}
+            self.cache.signature = signature
+            self.cache.dirty = True
+        return out
+
+    def _signature(self) -> str | None:
+        """Everything cross-note findings depend on besides the note itself: the file list
+        and what each note shows others. None when some note was not looked at."""
+        if self.cache is None:
+            return None
+        keys = []
+        for rel in self.vault.note_paths:
+            p = self.processed.get(rel)
+            if p is None:
+                return None
+            keys.append(p.cross_key)
+        return cache_key(self.vault.files, keys, self.config.resolution)
+
+    def _vault_wide(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        report = set(self.report_paths)
+        for rule in self.vault_rules:
+            try:
+                for rel, v in rule().check_vault(self.report_paths, self.contexts[rule.name]):
+                    facts = self.vault.note(rel)
+                    if facts is not None and rel in report:
+                        out.setdefault(rel, []).append(self._finding(facts, rule, v))
+            except Exception as e:  # noqa: BLE001
+                tb = traceback.extract_tb(e.__traceback__)[-1]
+                for rel in self.report_paths[:1]:
+                    out.setdefault(rel, []).append(self._stamp(
+                        rel, InternalError, f"rule `{rule.name}` crashed: {type(e).__name__}: {e} "
+                        f"({os.path.basename(tb.filename)}:{tb.lineno})", None, 1, 1, 1, 1))
+        return out
+
+    def lint_note(self, note: Note) -> list[Finding]:
+        """Every per-note rule on one note, suppressions applied (the fixer's re-lint)."""
+        facts = note.facts()
+        raw = [*self._content_findings(note), *self._cross_findings(facts)]
+        p = Processed(note.path, (0, 0, 0), note.digest, facts, (), tuple(d.spec() for d in directives(note)))
+        return self._finalise(p, raw, with_unused=False)
+
+    # --- findings --------------------------------------------------------------------
+    def _internal_error(self, note: Note | NoteFacts, rule: type[Rule], e: Exception) -> Finding:
         tb = traceback.extract_tb(e.__traceback__)[-1]
         v = Violation(0, 0, f"rule `{rule.name}` crashed on this note: {type(e).__name__}: {e} "
                       f"({os.path.basename(tb.filename)}:{tb.lineno})",
                       help="this is a notelint bug; please report it")
         return self._finding(note, InternalError, v)
 
-    def _skipped(self, rel: str) -> list[Finding]:
+    def _skipped(self, rel: str, reason: str | None) -> list[Finding]:
         if SkippedFile not in self.rules:
             return []
-        reason = self.skip_reasons.get(rel, "could not be read")
-        return [self._stamp(rel, SkippedFile, f"skipped: {reason}", None, 1, 1, 1, 1)]
+        return [self.problem(rel, f"skipped: {reason or 'could not be read'}")]
 
     def problem(self, rel: str, message: str) -> Finding:
-        """A file-level skipped-file finding (a fix that could not be written)."""
+        """A file-level skipped-file finding (also: a fix that could not be written)."""
         return self._stamp(rel, SkippedFile, message, None, 1, 1, 1, 1)
 
     def severity_of(self, rule: type[Rule]) -> Severity:
         sev = self.config.severity
         return sev.get(rule.name) or sev.get(rule.code) or rule.severity
 
-    def _finding(self, note: Note, rule: type[Rule], v: Violation) -> Finding:
+    def _finding(self, note: Note | NoteFacts, rule: type[Rule], v: Violation) -> Finding:
         line, col = note.position(v.start)
         end_line, end_col = note.position(v.end) if v.end != v.start else (line, col)
         f = self._stamp(note.path, rule, v.message, v.help, line, col, end_line, end_col)
         if v.fix is None:
-            return _replace(f, start=v.start, end=v.end)
+            return replace(f, start=v.start, end=v.end)
         edits = tuple(
             FixedEdit(*note.position(e.start), *note.position(e.end), e.content) for e in v.fix.edits
         )
         if v.fix.drop_bom and not edits:
             edits = (FixedEdit(1, 1, 1, 1, ""),)
-        return _replace(f, start=v.start, end=v.end, fix=v.fix, fix_edits=edits)
+        return replace(f, start=v.start, end=v.end, fix=v.fix, fix_edits=edits)
 
     def _stamp(self, path: str, rule: type[Rule], message: str, help: str | None,
                line: int, col: int, end_line: int, end_col: int) -> Finding:
         return Finding(path, line, col, end_line, end_col, rule.code, rule.name,
                        self.severity_of(rule), message, help, root=str(self.root))
 
-    def _finalise(self, note: Note, raw: list[Finding], with_unused: bool = True) -> list[Finding]:
+    def _finalise(self, p: Processed, raw: list[Finding], with_unused: bool = True) -> list[Finding]:
         ignored = [sel for glob, sels in self.config.per_file_ignores.items()
-                   if discover.glob_regex(glob).match(note.path) for sel in sels]
+                   if discover.glob_regex(glob).match(p.path) for sel in sels]
         if ignored:
             raw = [f for f in raw if not any(f.rule == s or f.code.startswith(s) for s in ignored)]
-        ds = directives(note)
-        if not ds:
+        if not p.directives:
             return raw
+        ds = [Directive.from_spec(s) for s in p.directives]
         kept = [f for f in raw if not _suppressed(f, ds)]
         if with_unused and UnusedSuppression in self.rules:
-            kept += self._unused(note, ds)
+            kept += self._unused(p, ds)
         return kept
 
-    def _unused(self, note: Note, ds: list[Directive]) -> list[Finding]:
+    def _unused(self, p: Processed, ds: list[Directive]) -> list[Finding]:
         enabled = {r.name for r in self.rules} | {r.code for r in self.rules}
         out = []
         for d in ds:
@@ -295,7 +508,8 @@ class Linter:
                 msg = f"suppression ({names}) suppresses no finding"
             else:
                 continue
-            out.append(self._finding(note, UnusedSuppression,
+            assert p.facts is not None
+            out.append(self._finding(p.facts, UnusedSuppression,
                                      Violation(d.start, d.end, msg, help="remove the comment")))
         return out
 
@@ -308,14 +522,36 @@ def _suppressed(f: Finding, ds: list[Directive]) -> bool:
     return False
 
 
-def _replace(f: Finding, **changes: Any) -> Finding:
-    from dataclasses import replace
-
-    return replace(f, **changes)
-
-
 def _hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
+
+
+def _schema_sources(config: Config) -> list[str]:
+    """Content hashes of user schema modules, so editing one invalidates the cache."""
+    import hashlib
+    import importlib.util
+    import sys
+
+    out = []
+    for m in config.schemas:
+        module = m.model.partition(":")[0]
+        if "." not in m.model and ":" not in m.model:
+            continue
+        added = config.root not in sys.path
+        if added:
+            sys.path.insert(0, config.root)
+        try:
+            spec = importlib.util.find_spec(module)
+            origin = spec.origin if spec else None
+            if origin and os.path.isfile(origin):
+                with open(origin, "rb") as f:
+                    out.append(hashlib.blake2b(f.read(), digest_size=8).hexdigest())
+        except (ImportError, ValueError):
+            pass
+        finally:
+            if added:
+                sys.path.remove(config.root)
+    return out
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -335,14 +571,15 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def check(paths: Iterable[str | os.PathLike[str]] = (".",), config: Config | dict | str | None = None,
-          *, cwd: str | None = None) -> list[Finding]:
+          *, cwd: str | None = None, cache: bool = False) -> list[Finding]:
     """Lint the notes at `paths` (files or folders) and return the findings, sorted.
 
     `config` is a config file path, a dict of settings (the keys of `[tool.notelint]`,
-    merged over the discovered config), or None for discovery alone. Raises ConfigError
-    for a bad config and UsageError for bad paths.
+    merged over the discovered config), or None for discovery alone. `cache=True` reads
+    and writes `.notelint_cache/` at the vault root. Raises ConfigError for a bad config
+    and UsageError for bad paths.
     """
-    request = Request(paths=[os.fspath(p) for p in paths] or ["."], cwd=cwd or os.getcwd())
+    request = Request(paths=[os.fspath(p) for p in paths] or ["."], cwd=cwd or os.getcwd(), cache=cache)
     if isinstance(config, str | os.PathLike):
         request.config_file = os.fspath(config)
     elif isinstance(config, Config):

@@ -53,7 +53,6 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
             break
         fixed += used
         current = parse_note(note.path, data)
-        linter.vault.preload({note.path: current})
         findings = linter.lint_note(current)
     return FileFix(note.path, original, data, fixed)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from lint import frontmatter as fm_mod
 from lint import markdown
+from lint.facts import NoteFacts
 from lint.text import Decoded, InvalidByte, LineIndex, decode
 
 
@@ -53,6 +54,12 @@ class Note:
 
     def position(self, offset: int) -> tuple[int, int]:
         return self.lines.position(offset)
+
+    def facts(self) -> NoteFacts:
+        """What other notes may know of this one (see lint/facts.py)."""
+        md = markdown.Markdown(self.md.headings, self.md.block_ids, self.md.links, (), ())
+        return NoteFacts(self.path, self.digest, self.data, md, tuple(self.lines.starts),
+                         len(self.text))
 
     def in_code(self, offset: int) -> bool:
         return in_spans(self.md.code, offset)

@@ -49,6 +49,9 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     fixable: ClassVar[bool] = False
     default: ClassVar[bool] = True  # enabled with zero config
+    # Reads other notes through ctx.vault; check() then gets the note's NoteFacts, not
+    # the Note, and runs after the whole index is built (lint/engine.py).
+    cross_note: ClassVar[bool] = False
     vault_wide: ClassVar[bool] = False  # checks the vault as a whole (check_vault)
     Options: ClassVar[type[RuleOptions]] = RuleOptions
 

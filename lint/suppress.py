@@ -33,6 +33,14 @@ class Directive:
     last: int = 0
     used: bool = field(default=False)
 
+    def spec(self) -> tuple:
+        """A plain tuple, for the cache and for worker processes."""
+        return (self.kind, self.rules, self.line, self.start, self.end, self.first, self.last)
+
+    @classmethod
+    def from_spec(cls, spec: tuple) -> Directive:
+        return cls(*spec)
+
     def covers(self, rule: str, code: str, line: int) -> bool:
         if self.rules is not None and rule not in self.rules and code not in self.rules:
             return False

@@ -1,14 +1,33 @@
 """The Vault index: every file of the vault by name and path. Link resolution lives
-here and nowhere else (shared/docs/links.md is the specification)."""
+here and nowhere else (/work/shared/docs/links.md is the specification).
+
+Two profiles:
+
+- `obsidian` (the default), links.md step by step: `.md` implied for notes, case
+  ignored, Unicode compared in NFC; a bare name matches anywhere, a path matches from
+  the root or as a path suffix, `./` and `../` are relative; several matches are
+  settled by the exact root path, then the linking note's folder (or the path
+  relative to it), then the shortest path, then the exact letter case.
+- `quartz`, the site generator such vaults are published with: case-sensitive slugs
+  (spaces become `-`), a bare name resolves when exactly one file has that name,
+  anything else is a path from the root.
+
+Every lookup is a dict lookup, and resolutions are memoised by (target, folder).
+"""
 
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lint.note import Note
+if TYPE_CHECKING:
+    from lint.facts import NoteFacts
+    from lint.markdown import Link, Markdown
+    from lint.note import Note
 
 
 def fold(s: str) -> str:
@@ -21,74 +40,212 @@ class Resolution:
     path: str | None  # the file the link resolves to, or None when broken
     candidates: tuple[str, ...] = ()  # every match, when the tie-break decided (ambiguous)
     outside: bool = False  # the target tried to leave the vault
+    reason: str = ""  # which tie-break decided, when one did
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """What `#fragment` can name in a note: its headings in order, its block ids."""
+
+    headings: tuple[tuple[int, str], ...]  # (level, heading_key(text))
+    slugs: frozenset[str]  # GitHub-style slugs of the headings, for Markdown links
+    block_ids: frozenset[str]  # casefolded
+    texts: tuple[str, ...]  # the headings as written, for "did you mean"
 
 
 class Vault:
-    def __init__(self, files: Iterable[str], load: Callable[[str], Note | None]) -> None:
+    def __init__(self, files: Iterable[str], load: Callable[[str], Note | NoteFacts | None]) -> None:
         """files: every file of the vault (notes and attachments), POSIX, root-relative.
         load: parses a note on first use; each note is parsed at most once."""
         self.files: tuple[str, ...] = tuple(sorted(files))
         self._load = load
-        self._notes: dict[str, Note | None] = {}
-        self._by_name: dict[str, list[str]] = {}
-        self._by_path: dict[str, str] = {}
+        self._notes: dict[str, Note | NoteFacts | None] = {}
+        self._by_name: dict[str, list[str]] = {}  # folded base name -> paths
+        self._by_path: dict[str, list[str]] = {}  # folded path -> paths (a case collision: 2)
         for path in self.files:
-            key = fold(path)
-            self._by_path[key] = path
-            self._by_name.setdefault(posixpath.basename(key), []).append(path)
+            self._index(path)
+        self._quartz: tuple[dict[str, list[str]], dict[str, str]] | None = None
+        self._memo: dict[tuple[str, str, str], Resolution] = {}
+        self._anchors: dict[str, Anchors | None] = {}
+
+    def _index(self, path: str) -> None:
+        key = fold(path)
+        self._by_path.setdefault(key, []).append(path)
+        self._by_name.setdefault(posixpath.basename(key), []).append(path)
 
     def add_file(self, path: str) -> None:
         """A file given by name that discovery did not list (not `.md`)."""
         self.files = tuple(sorted((*self.files, path)))
-        self._by_path[fold(path)] = path
-        self._by_name.setdefault(posixpath.basename(fold(path)), []).append(path)
+        self._index(path)
+        self._quartz = None
+        self._memo.clear()
 
     @property
     def note_paths(self) -> list[str]:
         return [p for p in self.files if p.lower().endswith(".md")]
 
-    def note(self, path: str) -> Note | None:
+    def note(self, path: str) -> Note | NoteFacts | None:
         if path not in self._notes:
             self._notes[path] = self._load(path)
         return self._notes[path]
 
-    def preload(self, notes: dict[str, Note | None]) -> None:
+    def preload(self, notes: dict[str, Note | NoteFacts | None]) -> None:
         self._notes.update(notes)
 
     def exists(self, path: str) -> bool:
         return fold(path) in self._by_path
 
-    def resolve(self, target: str, source: str) -> Resolution:
-        """Resolve a link target written in the note at path `source`."""
+    def names(self) -> dict[str, list[str]]:
+        """Folded base name -> the files that have it (read-only)."""
+        return self._by_name
+
+    # --- resolution ----------------------------------------------------------------
+    def resolve(self, target: str, source: str, profile: str = "obsidian") -> Resolution:
+        """Resolve a link target written in the note at path `source`.
+
+        An empty target is the note itself ([[#Heading]])."""
+        folder = posixpath.dirname(source)
+        key = (target, folder, profile)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._resolve(target, folder, profile)
+            self._memo[key] = hit
+        if hit.path is None and not target.strip():
+            return Resolution(source)
+        return hit
+
+    def _resolve(self, target: str, folder: str, profile: str) -> Resolution:
         target = target.strip().replace("\\", "/")
         if not target:
-            return Resolution(source)
+            return Resolution(None)
         if target.startswith(("./", "../")):
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+            joined = posixpath.normpath(posixpath.join(folder, target))
             if joined == ".." or joined.startswith("../"):
-                return Resolution(None, outside=True)
-            return self._exact(joined)
-        target = target.lstrip("/")
+                hit = Resolution(None, outside=True)
+            else:
+                hit = self._lookup(joined, folder, profile, relative=True)
+            if hit.path is None:
+                # Obsidian falls back to the path without its ./ and ../ steps, found
+                # like any other (seen: docs written for a site, where `../../images/x.png`
+                # is relative to the page's URL, resolve in Obsidian).
+                rest = re.sub(r"^(?:\.\.?/)+", "", target)
+                fallback = self._lookup(rest, folder, profile, relative=False)
+                return fallback if fallback.path is not None else hit
+            return hit
+        return self._lookup(target.lstrip("/"), folder, profile, relative=False)
+
+    def _lookup(self, target: str, folder: str, profile: str, relative: bool) -> Resolution:
+        if profile == "quartz":
+            return self._resolve_quartz(target, relative)
         for name in _with_md(target):
             key = fold(name)
+            if relative:
+                hits = self._by_path.get(key)
+                if hits:
+                    return _pick(hits, name, ())
+                continue
             matches = self._by_name.get(posixpath.basename(key))
             if not matches:
                 continue
-            exact = self._by_path.get(key)
             if "/" in key:
                 suffix = "/" + key
-                matches = [m for m in matches if fold(m).endswith(suffix)]
+                matches = [m for m in matches if _ends_with(m, key, suffix)]
                 if not matches:
                     continue
-            return _tie_break(matches, source, exact)
+            if len(matches) == 1:
+                return Resolution(matches[0])
+            return self._tie_break(matches, name, key, folder)
         return Resolution(None)
 
-    def _exact(self, path: str) -> Resolution:
-        for name in _with_md(path):
-            hit = self._by_path.get(fold(name))
-            if hit:
-                return Resolution(hit)
-        return Resolution(None)
+    def _tie_break(self, matches: list[str], name: str, key: str, folder: str) -> Resolution:
+        exact = self._by_path.get(key)
+        if exact:
+            return _pick(exact, name, matches, "the path from the vault root")
+        if "/" in key:
+            beside = self._by_path.get(fold(posixpath.join(folder, name)))
+            if beside:
+                return _pick(beside, name, matches, "the path relative to this note")
+        local = [m for m in matches if posixpath.dirname(m) == folder]
+        if local:
+            return _pick(local, name, matches, "it is in this note's folder")
+        return _pick(matches, name, matches, "the shortest path")
+
+    def _resolve_quartz(self, target: str, relative: bool) -> Resolution:
+        by_name, by_slug = self._quartz_index()
+        slug = quartz_slug(target)
+        if not relative and "/" not in slug:
+            named = by_name.get(slug, ())
+            if len(named) == 1:
+                return Resolution(named[0])
+        hit = by_slug.get(slug)
+        return Resolution(hit)
+
+    def _quartz_index(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        if self._quartz is None:
+            by_name: dict[str, list[str]] = {}
+            by_slug: dict[str, str] = {}
+            for path in self.files:
+                slug = quartz_slug(path)
+                by_slug.setdefault(slug, path)
+                by_name.setdefault(slug.rsplit("/", 1)[-1], []).append(path)
+            self._quartz = (by_name, by_slug)
+        return self._quartz
+
+    # --- anchors -------------------------------------------------------------------
+    def anchors(self, path: str) -> Anchors | None:
+        """The headings and block ids of the note at `path` (None: not a note we read)."""
+        if path not in self._anchors:
+            note = self.note(path) if path.lower().endswith(".md") else None
+            if note is None:
+                self._anchors[path] = None
+            else:
+                heads = note.md.headings
+                self._anchors[path] = Anchors(
+                    tuple((h.level, heading_key(h.text)) for h in heads),
+                    frozenset(github_slug(h.text) for h in heads),
+                    frozenset(b.id.casefold() for b in note.md.block_ids),
+                    tuple(h.text for h in heads),
+                )
+        return self._anchors[path]
+
+    def has_anchor(self, path: str, fragment: str, slugs: bool = False) -> bool | None:
+        """Whether `#fragment` names a heading (or `^block`) of the note at `path`.
+
+        None when that cannot be known (the target is not a note, or did not load).
+        `H1#H2` must be a heading H2 inside the section of a heading H1 (links.md).
+        With `slugs`, a GitHub-style slug (`#my-heading`) also counts: Markdown links
+        in docs written for GitHub use them.
+        """
+        anchors = self.anchors(path)
+        if anchors is None:
+            return None
+        if fragment.startswith("^"):
+            return fragment[1:].strip().casefold() in anchors.block_ids
+        parts = [heading_key(p) for p in fragment.split("#")]
+        parts = [p for p in parts if p]
+        if not parts:
+            return True  # "[[Note#]]" names the note
+        if _nested(anchors.headings, parts):
+            return True
+        return slugs and len(parts) == 1 and github_slug(fragment) in anchors.slugs
+
+
+def _ends_with(path: str, key: str, suffix: str) -> bool:
+    folded = fold(path)
+    return folded == key or folded.endswith(suffix)
+
+
+def _pick(pool: list[str], name: str, matches: Iterable[str], reason: str = "") -> Resolution:
+    """The winner among equally good files: shortest path, then the exact letter case."""
+    if len(pool) == 1:
+        winner = pool[0]
+    else:
+        want = posixpath.basename(name)
+        winner = min(pool, key=lambda m: (len(m), posixpath.basename(m) not in (want, want + ".md"), m))
+        if not reason:
+            reason = "the exact letter case"
+    candidates = tuple(sorted(set(matches) | set(pool))) if len(set(matches) | set(pool)) > 1 else ()
+    return Resolution(winner, candidates, reason=reason if candidates else "")
 
 
 def _with_md(target: str) -> tuple[str, ...]:
@@ -98,13 +255,85 @@ def _with_md(target: str) -> tuple[str, ...]:
     return (target + ".md", target)
 
 
-def _tie_break(matches: list[str], source: str, exact: str | None) -> Resolution:
-    if len(matches) == 1:
-        return Resolution(matches[0])
-    if exact is not None:
-        return Resolution(exact, tuple(matches))
-    folder = posixpath.dirname(source)
-    local = [m for m in matches if posixpath.dirname(m) == folder]
-    pool = local or matches
-    winner = min(pool, key=lambda m: (len(m), m))
-    return Resolution(winner, tuple(matches))
+def _nested(headings: tuple[tuple[int, str], ...], parts: list[str]) -> bool:
+    """Is there a heading parts[0], with parts[1] inside its section, and so on?"""
+    def search(lo: int, hi: int, k: int) -> bool:
+        for i in range(lo, hi):
+            level, key = headings[i]
+            if key != parts[k]:
+                continue
+            if k == len(parts) - 1:
+                return True
+            end = i + 1
+            while end < hi and headings[end][0] > level:
+                end += 1
+            if search(i + 1, end, k + 1):
+                return True
+        return False
+
+    return search(0, len(headings), 0)
+
+
+# Obsidian drops these from headings when it makes a link to one (links.md,
+# "Headings and blocks"); markup characters go too. Both sides get the same
+# treatment, so dropping a character only ever makes two texts match.
+_HEADING_DROP = re.compile(r"[#|^:%\[\]*_`~=]+")
+_SPACES = re.compile(r"\s+")
+
+
+def heading_key(text: str) -> str:
+    """A heading or `#fragment` as compared: NFC, case-insensitive, markup and
+    `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk."""
+    text = _HEADING_DROP.sub(" ", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+_SLUG_DROP = re.compile(r"[^\w\- ]+")
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor: lowercase, punctuation dropped, spaces as '-'."""
+    return _SLUG_DROP.sub("", unicodedata.normalize("NFC", text).strip().lower()).replace(" ", "-")
+
+
+def quartz_slug(path: str) -> str:
+    """Quartz's slugifyFilePath: `.md` dropped, other extensions kept, spaces as '-',
+    `&` as `-and-`, `%` as `-percent`, `?` and `#` dropped; case kept."""
+    path = path.strip("/")
+    base = posixpath.basename(path)
+    dot = base.rfind(".")
+    ext = base[dot:] if dot > 0 else ""
+    stem = path[: len(path) - len(ext)] if ext else path
+    if ext.lower() in (".md", ".html"):
+        ext = ""
+    segments = []
+    for seg in stem.split("/"):
+        seg = re.sub(r"\s", "-", seg).replace("&", "-and-").replace("%", "-percent")
+        segments.append(seg.replace("?", "").replace("#", ""))
+    slug = "/".join(segments).rstrip("/")
+    if slug.endswith("_index"):
+        slug = slug[: -len("_index")] + "index"
+    return slug + ext
+
+
+def checked_links(md: Markdown) -> Iterator[Link]:
+    """The links of a note that resolve in the vault: external URLs are never
+    resolved, and a reference link `[x][ref]` is left to its definition
+    `[ref]: dest`, whose destination it shares, so each is reported once."""
+    for link in md.links:
+        if link.external:
+            continue
+        if link.kind == "markdown" and not link.start <= link.target_start <= link.end:
+            continue
+        yield link
+
+
+# Characters that change a name without showing: format characters (Cf: zero-width
+# spaces and joiners, bidi isolates and marks, the BOM, the soft hyphen).
+def invisible(s: str) -> list[str]:
+    """The invisible characters in s, in order."""
+    return [c for c in s if unicodedata.category(c) == "Cf"]
+
+
+def visible(s: str) -> str:
+    return "".join(c for c in s if unicodedata.category(c) != "Cf") if not s.isascii() else s

@@ -209,3 +209,18 @@ def test_changed_notes_from_a_pull_request_merge_checkout(tmp_path: Path) -> Non
     event = GitHubEvent("o/r", "f" * 40, 5, None, "pull_request")
     assert changed_notes(event, {}, str(clone), ["vault"]) == got
     assert changed_notes(event, {}, str(clone), ["."]) == ["README.md", *got]
+
+
+def test_the_documented_workflow() -> None:
+    text = (ROOT / "docs" / "github.md").read_text(encoding="utf-8")
+    block = text.split("```yaml\n# .github/workflows/notelint.yml\n", 1)[1].split("```", 1)[0]
+    workflow = yaml.safe_load(block)
+    on = workflow[True] if True in workflow else workflow["on"]
+    assert "pull_request" in on and "pull_request_target" not in on
+    assert workflow["permissions"] == {"contents": "read", "checks": "write"}
+    [job] = workflow["jobs"].values()
+    [action] = [s for s in job["steps"] if "notelint/notelint@" in s.get("uses", "")]
+    assert set(action["with"]) <= INPUTS
+    for step in job["steps"]:
+        assert "${{" not in step.get("run", "")
+    assert "pull_request_target" in text  # and the docs say why not to use it

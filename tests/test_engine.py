@@ -121,7 +121,7 @@ def test_a_crashing_rule_becomes_internal_error(tmp_path) -> None:
 def _fix(v: Path, name: str) -> bytes:
     linter = _boom_linter(v)
     findings = linter.run()
-    note = linter.vault.note(name)
+    note = linter.note(name)
     result = fix_note(linter, note, [f for f in findings if f.path == name], unsafe=False)
     assert result is not None and result.error is None
     assert write_atomic(linter.root, result) is None
@@ -142,7 +142,7 @@ def test_fix_skips_a_file_changed_on_disk(tmp_path) -> None:
     linter = _boom_linter(v)
     findings = linter.run()
     (v / "a.md").write_text("boom\nsomeone else's edit\n")
-    result = fix_note(linter, linter.vault.note("a.md"), findings, unsafe=False)
+    result = fix_note(linter, linter.note("a.md"), findings, unsafe=False)
     assert result is not None and "changed on disk" in (result.error or "")
     assert (v / "a.md").read_text() == "boom\nsomeone else's edit\n"
 

@@ -110,8 +110,8 @@ def test_read_only_token_falls_back_to_workflow_commands(fake, workspace) -> Non
     assert done.returncode == 1, done.stderr
     assert [r.method for r in fake.writes()] == ["POST"]
     # One log line says why, and names no token.
-    fallback = [x for x in done.stderr.splitlines() if "check run" in x]
-    assert len(fallback) == 1 and "Resource not accessible by integration" in fallback[0]
+    [fallback] = done.stderr.splitlines()
+    assert "check run" in fallback and "Resource not accessible by integration" in fallback
     lines = done.stdout.splitlines()
     annotated = [x for x in lines if x.startswith("::error ")]
     assert len(annotated) == 10

@@ -33,14 +33,15 @@ import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 from ftfy.chardata import UTF8_DETECTOR_RE
 
+from lint.encoding.alphabet import MOJIBAKE_LONE, MOJIBAKE_SUSPECTS
+from lint.encoding.scan import Scan, scan
+
 Plan = tuple[tuple[str, str], ...]
+Runs = tuple[tuple[int, int], ...]
 
 # The longest BADNESS_RE match is six characters (`ГўВЂВ.[A-Za-z ]`).
 _CONTEXT = 6
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-# Runs this close share one badness search first, so a Russian or Greek sentence
-# costs one search, not one per word.
-_CLUSTER_GAP = 2 * _CONTEXT
+
 _APPLY_INCONSISTENT = ("apply", "decode_inconsistent_utf8")
 
 
@@ -62,26 +63,46 @@ class Garble:
 
 
 def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[Garble]:
-    """Garbled spans of text[start:end], in order, with their repairs."""
-    if text.isascii():  # O(1) in CPython: the string object knows it is ASCII
+    """Garbled spans of text[start:end], in order, with their repairs.
+
+    The last answer is kept: the mojibake, invisible-character and control-character
+    rules all ask about the same note (a C1 control or soft hyphen inside a garbled
+    span is the mojibake's, not a finding of its own).
+    """
+    global _last
+    sc = scan(text)
+    if not sc.hot:
         return []
+    last = _last
+    if last is not None and last[0] is text and last[1] == start and last[2] == end:
+        return list(last[3])
+    found = _find(text, sc, start, end)
+    _last = (text, start, end, tuple(found))
+    return found
+
+
+_last: tuple[str, int, int | None, tuple[Garble, ...]] | None = None
+
+
+def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
     end = len(text) if end is None else end
-    runs = [m.span() for m in _NON_ASCII_RUN.finditer(text, start, end)]
+    runs = sc.runs
+    if start > 0 or end < len(text):
+        # Clamp to the range, keeping indexes: windows never look past it.
+        runs = tuple((min(max(a, start), end), max(min(b, end), start)) for a, b in runs)
     found: dict[int, list[Garble]] = {}  # by run index
-    i = 0
-    while i < len(runs):
-        j = i + 1
-        while j < len(runs) and runs[j][0] - runs[j - 1][1] <= _CLUSTER_GAP:
-            j += 1
-        lo = max(start, runs[i][0] - _CONTEXT)
-        hi = min(end, runs[j - 1][1] + _CONTEXT)
-        flagged = BADNESS_RE.search(text, lo, hi) is not None
-        for k in range(i, j):
-            if flagged or _maybe_garbled_word(text, *runs[k]):
-                garbles = _check_run(text, runs, k, start, end, flagged)
-                if garbles:
-                    found[k] = garbles
-        i = j
+    for k in sc.hot:
+        rs, re_ = runs[k]
+        if rs >= re_:
+            continue
+        if re_ - rs == 1:
+            if text[rs] not in MOJIBAKE_LONE:
+                continue
+        elif MOJIBAKE_SUSPECTS.isdisjoint(text[rs:re_]):
+            continue
+        garbles = _check_run(text, runs, k, start, end)
+        if garbles:
+            found[k] = garbles
     if found:
         _propagate(text, runs, found, start, end)
     return [g for k in sorted(found) for g in found[k]]
@@ -99,7 +120,7 @@ def apply_repairs(text: str, garbles: list[Garble]) -> str:
     return "".join(out)
 
 
-def _window(runs: list[tuple[int, int]], k: int, start: int, end: int) -> tuple[int, int]:
+def _window(runs: Runs, k: int, start: int, end: int) -> tuple[int, int]:
     """A run plus up to _CONTEXT ASCII characters either side, not reaching another run."""
     rs, re_ = runs[k]
     ws = max(start, rs - _CONTEXT, runs[k - 1][1] if k else start)
@@ -108,10 +129,10 @@ def _window(runs: list[tuple[int, int]], k: int, start: int, end: int) -> tuple[
 
 
 def _check_run(
-    text: str, runs: list[tuple[int, int]], k: int, start: int, end: int, flagged: bool
+    text: str, runs: Runs, k: int, start: int, end: int
 ) -> list[Garble]:
     ws, we = _window(runs, k, start, end)
-    if flagged and BADNESS_RE.search(text, ws, we):
+    if BADNESS_RE.search(text, ws, we):
         unit = text[ws:we]
         fixed, explanation = ftfy.fix_encoding_and_explain(unit)
         if fixed != unit:
@@ -223,7 +244,7 @@ def _split_implausible(g: Garble) -> list[Garble]:
 
 
 def _propagate(
-    text: str, runs: list[tuple[int, int]], found: dict[int, list[Garble]], start: int, end: int
+    text: str, runs: Runs, found: dict[int, list[Garble]], start: int, end: int
 ) -> None:
     """Try each line's ftfy plan on the line's other runs (`ÄŒ` in `ÄŒeÅ¡tina`)."""
     line_plans: dict[int, list[Plan]] = {}
@@ -237,8 +258,8 @@ def _propagate(
                         bucket.append(plan)
     if not line_plans:
         return
-    for k, (rs, _) in enumerate(runs):
-        if k in found:
+    for k, (rs, re_) in enumerate(runs):
+        if k in found or rs >= re_:
             continue
         plans = line_plans.get(max(text.rfind("\n", start, rs) + 1, start))
         if not plans:

@@ -50,14 +50,11 @@ def from_api(event: GitHubEvent, env: Mapping[str, str]) -> list[str] | None:
     if not (event.repository and event.pr_number and env.get("GITHUB_TOKEN")):
         return None
     import requests
-    from github import Auth, Github, GithubException
+    from github import GithubException
 
-    gh = Github(
-        auth=Auth.Token(env["GITHUB_TOKEN"]),
-        base_url=env.get("GITHUB_API_URL") or "https://api.github.com",
-        lazy=True,
-        per_page=100,
-    )
+    from lint.github.checks import make_client
+
+    gh = make_client(env, env["GITHUB_TOKEN"])
     try:
         pr = gh.get_repo(event.repository).get_pull(event.pr_number)
         return [f.filename for f in pr.get_files() if f.status != "removed"]

@@ -87,8 +87,14 @@ def _output(title: str, text: str, annotations: list[dict[str, Any]]) -> dict[st
     return {"title": title, "summary": text, "annotations": annotations}
 
 
-def _client(env: Mapping[str, str], token: str) -> Github:
+def make_client(env: Mapping[str, str], token: str) -> Github:
+    import logging
+
     from github import Auth, Github
+
+    # PyGithub attaches a stderr handler at INFO to its logger, so its retry logic
+    # prints "Request POST ... failed with 403" before we can say it in one line.
+    logging.getLogger("github").setLevel(logging.WARNING)
 
     return Github(
         auth=Auth.Token(token),
@@ -102,7 +108,7 @@ def _scrub(text: str, token: str) -> str:
     return text.replace(token, "***") if token else text
 
 
-def _describe(exc: Exception, token: str) -> str:
+def describe_error(exc: Exception, token: str) -> str:
     from github import GithubException
 
     if isinstance(exc, GithubException):
@@ -139,7 +145,7 @@ def publish_check_run(
     if github is None:
         if not token:
             raise GitHubError("GITHUB_TOKEN is not set: cannot create a check run")
-        github = _client(env, token)
+        github = make_client(env, token)
 
     root = repo_root(env, ctx.cwd)
     annotations = [annotation(f, root) for f in findings]
@@ -165,13 +171,13 @@ def publish_check_run(
     except GithubException as exc:
         if exc.status == 403:
             raise CheckRunUnavailable(
-                "cannot create a check run with this token (read-only on pull requests "
-                "from forks; otherwise grant `permissions: checks: write`): "
-                + _describe(exc, token)
+                "the token may not write checks: read-only on a pull request from a fork, "
+                "else the workflow needs `permissions: checks: write`; "
+                + describe_error(exc, token)
             ) from None
-        raise GitHubError("creating the check run failed: " + _describe(exc, token)) from None
+        raise GitHubError("creating the check run failed: " + describe_error(exc, token)) from None
     except requests.RequestException as exc:
-        raise GitHubError("cannot reach the GitHub API: " + _describe(exc, token)) from None
+        raise GitHubError("cannot reach the GitHub API: " + describe_error(exc, token)) from None
 
     try:
         for i, chunk in enumerate(chunks[1:], start=2):
@@ -180,7 +186,7 @@ def publish_check_run(
     except (GithubException, requests.RequestException) as exc:
         _close_after_failure(run, title, log)
         raise GitHubError(
-            "adding annotations to the check run failed: " + _describe(exc, token)
+            "adding annotations to the check run failed: " + describe_error(exc, token)
         ) from None
 
     write_step_outputs(findings, env)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.diagnostic import Severity, Violation
+from lint.facts import NoteFacts
+from lint.rule import Context, Rule
+from lint.vault import checked_links
+
+
+class AmbiguousLink(Rule):
+    """A link that several files match, settled by a tie-break.
+
+    ## What it does
+    Reports a link whose target matches more than one file (docs/links.md:
+    `[[note]]` with `a/note.md` and `b/note.md`, or `acquiredFM.md` next to
+    `acquiredfm.md`, since case is ignored), names every candidate and the one the
+    tie-break chose: the exact path from the vault root, else the file in the
+    linking note's folder, else the shortest path, else the exact letter case.
+    The `quartz` profile has no tie-break (a bare name must be unique there), so
+    the rule is silent with it.
+
+    ## Why it matters
+    The link works today, and points elsewhere as soon as a file is added or moved;
+    a reader on another tool may land on the other note.
+
+    ## Example
+    ```markdown
+    See [[note]].
+    ```
+
+    ## Fixed
+    ```markdown
+    See [[a/note]].
+    ```
+
+    ## Fix safety
+    No automatic fix: which note was meant is the author's call.
+    """
+
+    code = "LNK003"
+    name = "ambiguous-link"
+    summary = "A link that several files match, decided by the tie-break"
+    severity = Severity.WARNING
+    cross_note = True
+    example_vault = {"a/note.md": "# A\n", "b/note.md": "# B\n"}
+
+    def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
+        for link in checked_links(note.md):
+            if not link.target:
+                continue
+            res = ctx.vault.resolve(link.target, note.path, ctx.config.resolution)
+            if not res.candidates or res.path is None:
+                continue
+            others = ", ".join(f"`{c}`" for c in res.candidates)
+            winner = res.path[:-3] if res.path.lower().endswith(".md") else res.path
+            yield Violation(
+                link.target_start, link.target_end,
+                f"`{link.target}` matches {len(res.candidates)} files ({others}); "
+                f"`{res.path}` wins: {res.reason}",
+                help=f"write the path to say which: [[{winner}]]")

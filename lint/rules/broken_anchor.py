@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.diagnostic import Severity, Violation
+from lint.facts import NoteFacts
+from lint.rule import Context, Rule
+from lint.vault import checked_links, heading_key
+
+
+class BrokenAnchor(Rule):
+    """A link to a heading or block that the target note does not have.
+
+    ## What it does
+    For `[[Note#Heading]]`, `[[Note#H1#H2]]` (H2 inside H1's section),
+    `[[Note#^block-id]]`, `[[#Heading]]` (this note) and `[x](Note.md#heading)`,
+    looks the fragment up in the note the link resolves to. Headings are compared
+    as Obsidian makes links to them (docs/links.md): case ignored, markup and the
+    characters `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk. Case-insensitivity
+    is our guess, with good support. Markdown links may also use GitHub's anchors
+    (`#my-heading`). Block ids are the ` ^id` markers at the end of a line.
+    Links whose note does not exist are `broken-link`'s; fragments of other files
+    (`#page=3` of a PDF) are not checked.
+
+    ## Why it matters
+    Obsidian opens the top of the note instead of the section; a published site
+    links to an anchor that is not there. Headings get renamed; the links do not.
+
+    ## Example
+    ```markdown
+    See [[other#Key Idea]] and [[#Summry]].
+
+    ## Summary
+    ```
+
+    ## Fixed
+    ```markdown
+    See [[other#Key Ideas]] and [[#Summary]].
+
+    ## Summary
+    ```
+
+    ## Fix safety
+    No automatic fix: a renamed heading and a section still to be written look
+    the same. The help names the closest heading.
+    """
+
+    code = "LNK002"
+    name = "broken-anchor"
+    summary = "A link to a heading or block id that the target note does not have"
+    severity = Severity.ERROR
+    cross_note = True
+    example_vault = {"other.md": "# Other\n\n## Key Ideas\n\nText.\n"}
+
+    def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
+        vault = ctx.vault
+        for link in checked_links(note.md):
+            fragment = link.fragment
+            if fragment is None:
+                continue
+            path = vault.resolve(link.target, note.path, ctx.config.resolution).path
+            if path is None or not path.lower().endswith(".md"):
+                continue
+            if vault.has_anchor(path, fragment, slugs=link.kind == "markdown") is not False:
+                continue
+            where = "this note" if path == note.path else f"`{path}`"
+            if fragment.startswith("^"):
+                yield Violation(link.start, link.end, f"broken anchor: no block `{fragment}` in {where}",
+                                help="mark the block with ` ^id` at the end of its line")
+                continue
+            yield Violation(link.start, link.end, f"broken anchor: no heading `{fragment}` in {where}",
+                            help=_closest(vault.anchors(path).texts, fragment, link.target))
+
+
+def _closest(headings: tuple[str, ...], fragment: str, target: str) -> str | None:
+    if not headings:
+        return "the note has no headings"
+    from rapidfuzz import fuzz, process
+
+    wanted = heading_key(fragment.rsplit("#", 1)[-1])
+    keys = [heading_key(h) for h in headings]
+    best = process.extractOne(wanted, keys, scorer=fuzz.ratio, score_cutoff=60)
+    if best is None:
+        return None
+    return f"did you mean [[{target}#{headings[best[2]]}]]?"

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
+from lint.facts import NoteFacts
+from lint.markdown import Link
+from lint.rule import Context, Rule, RuleOptions
+from lint.vault import Vault, checked_links, fold, invisible, visible
+
+
+class Options(RuleOptions):
+    # How alike (0-100, rapidfuzz's ratio of the snake_case forms) a note name must be
+    # to be offered when no folded form matches.
+    fuzzy_cutoff: float = Field(default=88, ge=0, le=100)
+
+
+class BrokenLink(Rule):
+    """A link to a note or file that does not exist.
+
+    ## What it does
+    Resolves every wikilink, embed and local Markdown link as Obsidian does
+    (docs/links.md: `.md` implied, case ignored, a bare name found anywhere, paths
+    from the root, as a suffix, or relative with `./` and `../`; with
+    `resolution = "quartz"`, as Quartz does) and reports those that find nothing,
+    that leave the vault, or whose target differs from the file's name only by
+    invisible characters or Unicode normalisation (NFC versus NFD), which Obsidian
+    does not see past. External URLs are never fetched; `[[#Heading]]` is left to
+    `broken-anchor`; spaces around the target and the `|` are trimmed, as Quartz
+    does. Aliases are not targets (Obsidian's rule): `[[AI]]` stays broken when a
+    note only lists `AI` among its `aliases`.
+
+    The help names the most likely intended note: the one whose name has the same
+    snake_case form (case, spaces and punctuation folded: `Open Source AI` and
+    `open_source_ai`), else the note that has the target as an alias (write
+    `[[Note|Alias]]`), else the closest note name by rapidfuzz above `fuzzy-cutoff`.
+
+    ## Why it matters
+    A broken link is a dead end for the reader and a hole in the graph. Generated
+    vaults are full of them: a writer that titles links `[[Open Source AI]]` while
+    the notes are named `open_source_ai.md`.
+
+    ## Example
+    ```markdown
+    Weights matter: see [[Open Source AI | open models]].
+    ```
+
+    ## Fixed
+    ```markdown
+    Weights matter: see [[open_source_ai | open models]].
+    ```
+
+    ## Fix safety
+    Unsafe: when exactly one note has the target's folded (snake_case) form, or the
+    target only lacks or has extra invisible characters or another Unicode
+    normalisation, `--unsafe-fixes` rewrites the target and keeps the display text
+    and the heading. It is unsafe because the link may have meant a note still to
+    be written. Markdown links get the help but no fix.
+    """
+
+    code = "LNK001"
+    name = "broken-link"
+    summary = "A wikilink, embed or local Markdown link whose target does not exist"
+    severity = Severity.ERROR
+    fixable = True
+    cross_note = True
+    Options = Options
+    example_vault = {"open_source_ai.md": "# Open source AI\n"}
+
+    def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
+        vault = ctx.vault
+        profile = ctx.config.resolution
+        for link in checked_links(note.md):
+            if not link.target:
+                continue
+            res = vault.resolve(link.target, note.path, profile)
+            if res.path is not None:
+                mismatch = _normalisation(link, res.path)
+                if mismatch is not None:
+                    yield mismatch
+                continue
+            if res.outside:
+                yield Violation(link.target_start, link.target_end,
+                                f"`{link.target}` points outside the vault",
+                                help="link to a note inside the vault, or use a URL")
+                continue
+            index = ctx.shared(f"broken-link.index.{profile}",
+                               lambda: _Suggestions(vault, profile, ctx.options.fuzzy_cutoff))
+            yield _broken(link, note.path, index.suggest(link.target, note.path))
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    help: str
+    replacement: str | None = None  # the target to write, when certain
+
+
+def _broken(link: Link, source: str, hint: Suggestion | None) -> Violation:
+    what = "file" if link.kind == "embed" or _has_extension(link.target) else "note"
+    message = f"broken link: no {what} `{link.target}` in the vault"
+    if hint is None:
+        return Violation(link.target_start, link.target_end, message)
+    fix = None
+    if hint.replacement is not None and link.kind != "markdown":
+        fix = Fix((Edit(link.target_start, link.target_end, hint.replacement),), Applicability.UNSAFE)
+    return Violation(link.target_start, link.target_end, message, help=hint.help, fix=fix)
+
+
+def _normalisation(link: Link, path: str) -> Violation | None:
+    """A target that resolved only because names are compared in NFC."""
+    written = link.target.rsplit("/", 1)[-1]
+    if written.isascii():
+        return None
+    name = posixpath.basename(path)
+    stem = name[:-3] if name.lower().endswith(".md") and not written.lower().endswith(".md") else name
+    if written.casefold() == stem.casefold():
+        return None
+    form = "NFC" if unicodedata.is_normalized("NFC", stem) else "NFD"
+    other = "NFD" if form == "NFC" else "NFC"
+    fix = None
+    if link.kind != "markdown":
+        fixed = unicodedata.normalize(form, link.target)
+        fix = Fix((Edit(link.target_start, link.target_end, fixed),), Applicability.UNSAFE)
+    return Violation(
+        link.target_start, link.target_end,
+        f"broken link: `{link.target}` is written in {other}, the file name `{name}` in {form}",
+        help=f"the two differ only by Unicode normalisation; write the target in {form}", fix=fix)
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def _has_extension(target: str) -> bool:
+    return bool(_EXTENSION.search(target)) and not target.lower().endswith(".md")
+
+
+def snake(name: str) -> str:
+    """The folded form names are compared by for "did you mean": NFC, case folded,
+    invisible characters dropped, every run of spaces and punctuation one '_'."""
+    return _NON_WORD.sub("_", fold(visible(name))).strip("_")
+
+
+def _stem(path: str) -> str:
+    name = posixpath.basename(path)
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+class _Suggestions:
+    """Indexes of the vault's names for "did you mean", built once per run."""
+
+    # A word that names more files than this does not narrow the fuzzy search.
+    COMMON = 1000
+
+    def __init__(self, vault: Vault, profile: str, cutoff: float) -> None:
+        self.vault = vault
+        self.profile = profile
+        self.cutoff = cutoff
+        self.snakes: dict[str, list[str]] = {}  # snake form of a name -> files
+        self.hidden: dict[str, list[str]] = {}  # name without its invisible characters -> files
+        for path in vault.files:
+            stem = _stem(path)
+            self.snakes.setdefault(snake(stem), []).append(path)
+            if invisible(stem):
+                self.hidden.setdefault(fold(visible(stem)), []).append(path)
+        self.keys = [k for k in self.snakes if k]
+        self.words: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            for word in set(key.split("_")):
+                self.words.setdefault(word, []).append(i)
+        self._aliases: dict[str, list[str]] | None = None
+        self._memo: dict[tuple[str, str], Suggestion | None] = {}
+
+    def suggest(self, target: str, source: str) -> Suggestion | None:
+        key = (target, posixpath.dirname(source))
+        if key not in self._memo:
+            self._memo[key] = (
+                self._invisible(target, source)
+                or self._folded(target, source)
+                or self._alias(target)
+                or self._fuzzy(target)
+            )
+        return self._memo[key]
+
+    def _spelling(self, path: str, source: str) -> str:
+        """How a link in `source` names `path`: the bare name when that is unambiguous."""
+        name = _stem(path)
+        res = self.vault.resolve(name, source, self.profile)
+        if res.path == path and not res.candidates:
+            return name
+        return path[:-3] if path.lower().endswith(".md") else path
+
+    def _invisible(self, target: str, source: str) -> Suggestion | None:
+        chars = invisible(target)
+        if chars:
+            clean = visible(target)
+            res = self.vault.resolve(clean, source, self.profile)
+            if res.path is not None:
+                return Suggestion(
+                    f"the target contains invisible characters ({_names(chars)}) that "
+                    f"`{res.path}` does not have: link [[{clean}]]", clean)
+        base = target.rsplit("/", 1)[-1]
+        files = self.hidden.get(fold(visible(base))) or self.hidden.get(fold(visible(base)) + ".md")
+        if files and len(files) == 1:
+            stem = _stem(files[0])
+            return Suggestion(
+                f"`{files[0]}` has invisible characters in its name ({_names(invisible(stem))}) "
+                f"that the link lacks: rename the file, or copy its exact name into the link")
+        return None
+
+    def _folded(self, target: str, source: str) -> Suggestion | None:
+        base = target.rsplit("/", 1)[-1]
+        if base.lower().endswith(".md"):
+            base = base[:-3]
+        files = self.snakes.get(snake(base), [])
+        if "/" in target and len(files) > 1:
+            folder = snake(target.rsplit("/", 1)[0])
+            files = [f for f in files if snake(posixpath.dirname(f)).endswith(folder)] or files
+        if len(files) > 1:
+            here = posixpath.dirname(source)
+            files = [f for f in files if posixpath.dirname(f) == here] or files
+        if not files:
+            return None
+        names = [self._spelling(f, source) for f in files[:3]]
+        if len(files) == 1:
+            return Suggestion(f"did you mean [[{names[0]}]]?", names[0])
+        return Suggestion("did you mean " + " or ".join(f"[[{n}]]" for n in names) + "?")
+
+    def _alias(self, target: str) -> Suggestion | None:
+        if self._aliases is None:
+            self._aliases = {}
+            for path in self.vault.note_paths:
+                facts = self.vault.note(path)
+                for alias in getattr(facts, "aliases", ()) if facts is not None else ():
+                    self._aliases.setdefault(fold(alias.strip()), []).append(path)
+        notes = self._aliases.get(fold(target.strip()))
+        if not notes:
+            return None
+        name = _stem(notes[0])
+        return Suggestion(
+            f"`{target}` is an alias of `{notes[0]}`, and aliases are not link targets: "
+            f"write [[{name}|{target}]]")
+
+    def _fuzzy(self, target: str) -> Suggestion | None:
+        from rapidfuzz import fuzz, process
+
+        query = snake(target.rsplit("/", 1)[-1].removesuffix(".md"))
+        if not query or self.cutoff >= 100:
+            return None
+        # Only names sharing a not-too-common word with the target are compared:
+        # all 21,000 names for each of 28,000 broken targets would take minutes.
+        pool: set[int] = set()
+        for word in set(query.split("_")):
+            hits = self.words.get(word, ())
+            if len(hits) <= self.COMMON:
+                pool.update(hits)
+        if not pool:
+            return None
+        choices = {i: self.keys[i] for i in sorted(pool)}
+        best = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        if best is None:
+            return None
+        path = self.snakes[best[0]][0]
+        return Suggestion(f"did you mean [[{_stem(path)}]]?")
+
+
+def _names(chars: list[str]) -> str:
+    seen = dict.fromkeys(chars)
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}" for c in seen)
