@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     c.add_argument("--github-check-run", action="store_true",
                    help="also publish a GitHub check run with every finding as an annotation")
+    c.add_argument("--github-review", action="store_true",
+                   help="also post a pull request review suggesting the fixable findings' fixes")
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--output-format", choices=("text", "json"), default="text")
@@ -174,7 +176,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         quiet=args.quiet,
         rules=_rule_meta(),
         sources={p: n.text for p in {f.path for f in findings}
-                 if (n := linter.note(p)) is not None} if fmt == "full" else {},
+                 if (n := linter.note(p)) is not None}
+        if fmt == "full" or args.github_review else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,
         fixable_remaining=sum(1 for f in findings if applicable(f, False)),
@@ -183,6 +186,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.github_check_run:
         code = _publish(findings, ctx, fmt, out)
+        if code is not None:
+            return code
+    if args.github_review:
+        code = _review(findings, ctx)
         if code is not None:
             return code
     get_reporter(fmt)(findings, out, ctx)
@@ -208,6 +215,22 @@ def _publish(findings, ctx, fmt: str, out: TextIO) -> int | None:
               "falling back to workflow-command annotations", file=sys.stderr)
         if fmt != "github":
             get_reporter("github")(findings, out, ctx)
+    except GitHubError as e:
+        print(f"notelint: error: GitHub: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    return None
+
+
+def _review(findings, ctx) -> int | None:
+    from lint.github.checks import GitHubError
+    from lint.github.review import ReviewUnavailable, publish_review
+
+    try:
+        url = publish_review(findings, ctx, os.environ, sys.stderr)
+        if url:
+            print(f"notelint: review posted: {url}", file=sys.stderr)
+    except ReviewUnavailable as e:
+        print(f"notelint: cannot post a review ({e}); the findings are still reported", file=sys.stderr)
     except GitHubError as e:
         print(f"notelint: error: GitHub: {e}", file=sys.stderr)
         return EXIT_ERROR

@@ -58,21 +58,29 @@ class Processed:
     what the cache keeps. Facts may arrive pickled (from the cache) and are decoded only
     when a cross-note rule needs them."""
 
-    __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "cross_key", "_facts")
+    __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "cross_key", "export",
+                 "_facts")
 
     def __init__(self, path: str, stat: tuple[int, int, int], digest: str,
                  facts: NoteFacts | bytes | None, local: tuple[Finding, ...],
                  directives: tuple[tuple, ...], skip: str | None = None,
-                 cross_key: str | None = None) -> None:
+                 cross_key: str | None = None, export: tuple | None = None) -> None:
         self.path, self.stat, self.digest = path, stat, digest
         self.local, self.directives, self.skip = local, directives, skip
         self._facts = facts
-        self.cross_key = cross_key if cross_key is not None else _cross_key(facts)
+        if export is None and isinstance(facts, NoteFacts):
+            export = facts.export
+        self.export = export
+        self.cross_key = cross_key if cross_key is not None else _cross_key(export)
 
     @property
     def facts(self) -> NoteFacts | None:
+        """The full facts; decoded from the cache's bytes on first use. A note parsed in a
+        worker without its facts kept shows its export (all but its links)."""
         if isinstance(self._facts, bytes):
             self._facts = pickle.loads(self._facts)
+        elif self._facts is None and self.export is not None:
+            return NoteFacts.lite(self.path, self.digest, self.export)
         return self._facts
 
     @property
@@ -82,16 +90,17 @@ class Processed:
 
     def __reduce__(self):
         return (Processed, (self.path, self.stat, self.digest, self._facts, self.local,
-                            self.directives, self.skip, self.cross_key))
+                            self.directives, self.skip, self.cross_key, self.export))
 
 
-def _cross_key(facts: NoteFacts | bytes | None) -> str:
+def _cross_key(export: tuple | None) -> str:
     """What other notes can see of this one: a change here re-runs cross-note rules."""
-    if facts is None:
+    if export is None:
         return "-"
-    assert isinstance(facts, NoteFacts)
-    return cache_key([h.text for h in facts.md.headings], [b.id for b in facts.md.block_ids],
-                     facts.title, facts.aliases)
+    data, headings, blocks = export
+    title = data.get("title") if data else None
+    aliases = (data.get("aliases"), data.get("Aliases")) if data else None
+    return cache_key([h[1] for h in headings], [b[0] for b in blocks], title, aliases)
 
 
 def select_rules(config: Config) -> list[type[Rule]]:
@@ -154,6 +163,8 @@ class Linter:
         self.contexts = {r.name: Context(self.vault, self.config, self._options(r)) for r in self.rules}
         self.report_paths = self._report_paths(targets)
         self.processed: dict[str, Processed] = {}
+        # What other notes may see of each note (lint/parallel.py): path -> export.
+        self.exports: dict[str, tuple] = {}
         self.notes: dict[str, Note] = {}  # notes parsed in this process (fixer, code frames)
         self.fix_problems: list[Finding] = []
         self.cache: Cache | None = None
@@ -270,7 +281,7 @@ class Linter:
             except Exception as e:  # noqa: BLE001 - contain a crashing rule
                 yield self._internal_error(note, rule, e)
 
-    def _cross_findings(self, facts: NoteFacts) -> list[Finding]:
+    def cross_findings(self, facts: NoteFacts) -> list[Finding]:
         out: list[Finding] = []
         for rule in self.cross_rules:
             try:
@@ -281,19 +292,25 @@ class Linter:
 
     # --- the vault index's loader ------------------------------------------------------
     def _facts(self, rel: str) -> NoteFacts | None:
-        p = self.processed.get(rel) or self._from_cache(rel)
+        p = self.processed.get(rel)
+        if p is None and rel in self.exports:  # in a worker: another worker's note
+            return NoteFacts.lite(rel, "", self.exports[rel])
+        p = p or self._from_cache(rel)
         if p is None:
             p = self.process(rel)
             self.stats["parsed"] += 1
-            self._remember(p)
+            self.adopt(p)
         return p.facts
 
-    def _remember(self, p: Processed) -> None:
+    def adopt(self, p: Processed) -> None:
+        """Record a processed file: in the run, its export, and the cache."""
         self.processed[p.path] = p
+        if p.export is not None:
+            self.exports[p.path] = p.export
         if self.cache is not None and p.path != self.stdin_rel and p.stat != (0, 0, 0):
             self.cache.files[p.path] = (p.stat, p.digest, p.cross_key,
-                                        pickle.dumps((p.local, p.directives, p.skip), -1),
-                                        p.facts_blob)
+                                        pickle.dumps((p.local, p.directives, p.skip, p.export), -1),
+                                        p.facts_blob if p.skip is None else b"")
             self.cache.dirty = True
 
     def _from_cache(self, rel: str) -> Processed | None:
@@ -308,10 +325,12 @@ class Linter:
             return None
         if st != entry[0]:
             return None
-        local, ds, skip = pickle.loads(entry[3])
+        local, ds, skip, export = pickle.loads(entry[3])
         p = Processed(rel, st, entry[1], entry[4] if skip is None else None, local, ds, skip,
-                      cross_key=entry[2])
+                      cross_key=entry[2], export=export)
         self.processed[rel] = p
+        if export is not None:
+            self.exports[rel] = export
         self.stats["cached"] += 1
         return p
 
@@ -330,29 +349,36 @@ class Linter:
         else:
             self.cache = None
 
-    def _prefetch(self, paths: list[str]) -> None:
-        """Parse what the cache does not hold, in parallel when it pays."""
+    def _prefetch(self, paths: list[str], whole: bool) -> dict[str, list[Finding]]:
+        """Parse what the cache does not hold, in parallel when it pays; a parallel run
+        also returns the cross-note findings its workers made."""
         todo = [p for p in paths if p not in self.processed and self._from_cache(p) is None]
-        if not todo:
-            return
-        from lint.parallel import process_all
+        from lint.parallel import jobs_for, process_parallel
 
-        for p in process_all(self, todo):
-            self.stats["parsed"] += 1
-            self._remember(p)
+        jobs = jobs_for(self, len(todo))
+        if not whole or jobs < 2:
+            for rel in todo:
+                self.stats["parsed"] += 1
+                self.adopt(self.process(rel))
+            return {}
+        self.stats["parsed"] += len(todo)
+        keep = self.cache is not None or bool(self.vault_rules)
+        cross = set(self.report_paths) if self.cross_rules else set()
+        return process_parallel(self, todo, cross, jobs, keep)
 
     def run(self) -> list[Finding]:
         self._open_cache()
         notes = self.vault.note_paths
         whole = len(self.report_paths) * 2 >= len(notes)
-        everything = self.vault_rules or (self.cache is not None and self.cross_rules and whole)
+        everything = bool(self.vault_rules) or whole
         wanted = self.report_paths
         if everything:
-            # Vault-wide rules need every note; reusing cached cross-note findings needs
-            # every note's cross key. A run over a few files stays lazy instead.
+            # Vault-wide rules need every note, and so do parallel workers (each needs
+            # every note's export) and the cross-note cache (every note's cross key).
+            # A run over a few files (a commit hook) stays lazy instead.
             wanted = sorted(set(self.report_paths) | set(notes))
-        self._prefetch(wanted)
-        cross = self._cross_all()
+        done = self._prefetch(wanted, everything)
+        cross = self._cross_all(done)
         vault_wide = self._vault_wide()
         findings: list[Finding] = []
         for rel in self.report_paths:
@@ -380,7 +406,7 @@ class Linter:
         self._facts(rel)
         return self.processed[rel]
 
-    def _cross_all(self) -> dict[str, list[Finding]]:
+    def _cross_all(self, done: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
         if not self.cross_rules:
             return {}
         signature = self._signature()
@@ -394,8 +420,11 @@ class Linter:
             if hit is not None and hit[0] == p.digest:
                 out[rel] = pickle.loads(hit[1])
                 continue
-            assert p.facts is not None
-            out[rel] = self._cross_findings(p.facts)
+            if rel in done:
+                out[rel] = done[rel]
+            else:
+                assert p.facts is not None
+                out[rel] = self.cross_findings(p.facts)
             if self.cache is not None and signature is not None:
                 self.cache.cross[rel] = (p.digest, pickle.dumps(out[rel], -1))
                 self.cache.dirty = True
@@ -438,7 +467,7 @@ class Linter:
     def lint_note(self, note: Note) -> list[Finding]:
         """Every per-note rule on one note, suppressions applied (the fixer's re-lint)."""
         facts = note.facts()
-        raw = [*self._content_findings(note), *self._cross_findings(facts)]
+        raw = [*self._content_findings(note), *self.cross_findings(facts)]
         p = Processed(note.path, (0, 0, 0), note.digest, facts, (), tuple(d.spec() for d in directives(note)))
         return self._finalise(p, raw, with_unused=False)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import copyreg
 import posixpath
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from lint import markdown
 from lint.markdown import BlockId, Heading, Link, Markdown
-from lint.text import LineIndex
 
 # Frozen slotted dataclasses unpickle through dataclasses' generic __setstate__, which
 # looks up the fields for every object: 1.7 s for a warm 10,000-note vault. Reducing
@@ -55,7 +55,22 @@ class NoteFacts:
             return tuple(a for a in raw if isinstance(a, str))
         return ()
 
+    @property
+    def export(self) -> tuple:
+        """What other notes may see, as plain tuples (cheap to pickle)."""
+        return (self.data,
+                tuple((h.level, h.text, h.start, h.end) for h in self.md.headings),
+                tuple((b.id, b.start, b.end) for b in self.md.block_ids))
+
+    @classmethod
+    def lite(cls, path: str, digest: str, export: tuple) -> NoteFacts:
+        """Another note's facts as seen from here: everything but its links."""
+        data, headings, blocks = export
+        md = Markdown(tuple(Heading(*h) for h in headings), tuple(BlockId(*b) for b in blocks),
+                      (), (), ())
+        return cls(path, digest, data, md, (0,), 0)
+
     def position(self, offset: int) -> tuple[int, int]:
-        index = LineIndex.__new__(LineIndex)
-        index.starts, index.length = list(self.line_starts), self.length
-        return index.position(offset)
+        offset = max(0, min(offset, self.length))
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1

@@ -91,10 +91,49 @@ def parse(text: str) -> FrontMatter | None:
     return FrontMatter(0, body_start, yaml_start, yaml_end, True, data, problems, places)
 
 
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+([^\s].*?)[ ]*\r?$")
+# A plain scalar that YAML reads as a string: no indicator first, no `: ` or ` #` inside,
+# no `:` last, and only characters PyYAML's reader accepts that are no line breaks.
+_PLAIN_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_PLAIN_BAD = re.compile(r": | #|:$|\t|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _is_str(scalar: str) -> bool:
+    """Whether YAML 1.1 resolves this plain scalar to a string (PyYAML's own regexes)."""
+    return not any(rx.match(scalar) for _, rx in _IMPLICIT.get(scalar[0], ()))
+
+
+def _load_simple(source: str, base: int) -> tuple[dict, dict] | None:
+    """The common front matter, `key: plain text` lines only, without the YAML parser
+    (5 µs instead of 30). Anything else returns None and goes to the real loader, so the
+    result is always what PyYAML would give (a property test holds the two together)."""
+    data: dict[str, str] = {}
+    places: dict[Path, Place] = {}
+    offset = 0
+    for line in source.split("\n"):
+        if line and line != "\r":
+            m = _SIMPLE_LINE.match(line)
+            if m is None:
+                return None
+            key, value = m.group(1), m.group(2)
+            if (key in data or value[0] in _PLAIN_BAD_START or _PLAIN_BAD.search(value)
+                    or not _is_str(key) or not _is_str(value)):
+                return None
+            data[key] = value
+            k0 = base + offset
+            places[(key,)] = Place(k0, k0 + len(key), k0 + m.start(2), k0 + m.end(2))
+        offset += len(line) + 1
+    return data, places
+
+
 def load(source: str, base: int = 0) -> tuple[dict | None, tuple[Problem, ...], dict]:
     """Load a YAML mapping from source; offsets in the result are shifted by base."""
     if not source.strip():
         return {}, (), {}
+    simple = _load_simple(source, base)
+    if simple is not None:
+        return simple[0], (), simple[1]
     loader = _Loader(source)
     try:
         node = loader.get_single_node()

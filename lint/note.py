@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import posixpath
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any

@@ -1,31 +1,34 @@
-"""Parsing notes in worker processes when the vault is large enough to pay for them.
+"""Parsing a large vault in worker processes.
 
-Workers are forked, so they inherit the Linter (config, rules, vault file list) without
-pickling it; each sends back compact Processed records (facts and findings), never Notes.
+Workers are forked, so they inherit the Linter (config, rules, the vault's file list)
+without pickling it. Each worker owns a share of the notes and works in two passes:
+
+1. parse its notes and run the content rules; send back per note only what others may
+   see (its export: front matter data, headings, block ids), its findings, and, for
+   the cache, its facts already pickled (bytes the main process stores without decoding);
+2. receive every note's export, then run the cross-note rules (links) on its own notes,
+   whose full facts it still holds, and send back their findings.
+
+So no Note and no link object ever crosses a pipe, and the link rules run in parallel.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lint.engine import Linter, Processed
+    from lint.engine import Linter
 
 # Below this many notes to parse, starting workers costs more than it saves
 # (measured on 2 cores: see bench/README.md).
-PARALLEL_THRESHOLD = 600
-CHUNK = 64
-
-_LINTER: Linter | None = None
-
-
-def _work(paths: list[str]) -> list[Processed]:
-    assert _LINTER is not None
-    return [_LINTER.process(p, keep_note=False) for p in paths]
+PARALLEL_THRESHOLD = 400
+BATCH = 128
 
 
 def jobs_for(linter: Linter, count: int) -> int:
@@ -40,32 +43,91 @@ def jobs_for(linter: Linter, count: int) -> int:
     return max(1, min(cpus, 8))
 
 
-def process_all(linter: Linter, paths: list[str]) -> Iterator[Processed]:
-    jobs = jobs_for(linter, len(paths))
-    progress = _progress(linter, len(paths))
-    if jobs == 1:
-        for p in paths:
-            yield linter.process(p)
-            progress(1)
-        progress(0, done=True)
-        return
-    global _LINTER
-    _LINTER = linter
-    linter.stats["workers"] = jobs
-    chunks = [paths[i: i + CHUNK] for i in range(0, len(paths), CHUNK)]
+def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs: bool) -> None:
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for batch in pool.imap_unordered(_work, chunks):
-                yield from batch
-                progress(len(batch))
+        batch = []
+        for rel in paths:
+            p = linter.process(rel, keep_note=False)
+            linter.processed[rel] = p
+            blob = p.facts_blob if keep_blobs and p.skip is None else None
+            batch.append((rel, p.stat, p.digest, p.cross_key, p.local, p.directives, p.skip,
+                          p.export, blob))
+            if len(batch) >= BATCH:
+                conn.send_bytes(pickle.dumps(("parsed", batch), -1))
+                batch = []
+        conn.send_bytes(pickle.dumps(("parsed", batch), -1))
+        conn.send_bytes(pickle.dumps(("done", None), -1))
+        exports = pickle.loads(conn.recv_bytes())
+        linter.exports.update(exports)
+        found = {}
+        for rel in paths:
+            p = linter.processed[rel]
+            if rel in cross and p.skip is None:
+                found[rel] = linter.cross_findings(p.facts)
+        conn.send_bytes(pickle.dumps(("cross", found), -1))
+    except BaseException:  # noqa: BLE001 - the main process reports it
+        conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), -1))
     finally:
-        _LINTER = None
+        conn.close()
+
+
+def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: int,
+                     keep_blobs: bool) -> dict[str, list]:
+    """Parse `paths` in `jobs` workers (facts land in linter.processed, with their
+    exports in linter.exports) and return the cross-note findings of the notes in
+    `cross`. The caller has put the exports of every note not in `paths` in
+    linter.exports already."""
+    from lint.engine import Processed
+
+    ctx = multiprocessing.get_context("fork")
+    shares = [paths[i::jobs] for i in range(jobs)]  # interleaved: folders spread evenly
+    pipes, procs = [], []
+    for share in shares:
+        here, there = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_worker, args=(linter, share, cross, there, keep_blobs), daemon=True)
+        proc.start()
+        there.close()
+        pipes.append(here)
+        procs.append(proc)
+    progress = _progress(linter, len(paths))
+    linter.stats["workers"] = jobs
+    try:
+        from multiprocessing.connection import wait
+
+        waiting = {pipe: i for i, pipe in enumerate(pipes)}
+        while waiting:
+            for pipe in wait(list(waiting)):
+                kind, payload = pickle.loads(pipe.recv_bytes())
+                if kind == "error":
+                    raise RuntimeError(f"a worker failed:\n{payload}")
+                if kind == "done":
+                    del waiting[pipe]
+                    continue
+                for rel, st, digest, key, local, ds, skip, export, blob in payload:
+                    linter.adopt(Processed(rel, st, digest, blob, local, ds, skip, cross_key=key,
+                                           export=export))
+                progress(len(payload))
+        exports = pickle.dumps(linter.exports, -1)
+        for pipe in pipes:
+            pipe.send_bytes(exports)
+        found: dict[str, list] = {}
+        for pipe in pipes:
+            kind, payload = pickle.loads(pipe.recv_bytes())
+            if kind == "error":
+                raise RuntimeError(f"a worker failed:\n{payload}")
+            found.update(payload)
+        return found
+    finally:
         progress(0, done=True)
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
 
 
-def _progress(linter: Linter, total: int):
+def _progress(linter: Linter, total: int) -> Callable[..., None]:
     """A progress bar on an interactive terminal for long runs; never in pipes or CI."""
-    if not linter.request.progress or total < 2000 or not sys.stderr.isatty() or os.environ.get("CI"):
+    if not linter.request.progress or total < 5000 or not sys.stderr.isatty() or os.environ.get("CI"):
         return lambda n, done=False: None
     from rich.progress import Progress
 

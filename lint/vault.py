@@ -65,8 +65,10 @@ class Vault:
         for path in self.files:
             self._index(path)
         self._quartz: tuple[dict[str, list[str]], dict[str, str]] | None = None
-        self._memo: dict[tuple[str, str, str], Resolution] = {}
+        self._memo: dict[tuple[str, str], Resolution] = {}
+        self._memo_folder: dict[tuple[str, str, str], Resolution] = {}
         self._anchors: dict[str, Anchors | None] = {}
+        self._anchor_memo: dict[tuple[str, str, bool], bool | None] = {}
 
     def _index(self, path: str) -> None:
         key = fold(path)
@@ -79,6 +81,7 @@ class Vault:
         self._index(path)
         self._quartz = None
         self._memo.clear()
+        self._memo_folder.clear()
 
     @property
     def note_paths(self) -> list[str]:
@@ -104,12 +107,20 @@ class Vault:
         """Resolve a link target written in the note at path `source`.
 
         An empty target is the note itself ([[#Heading]])."""
-        folder = posixpath.dirname(source)
-        key = (target, folder, profile)
-        hit = self._memo.get(key)
+        # Most targets resolve the same from every folder: memoise by target first,
+        # and by folder only for relative paths and ties.
+        hit = self._memo.get((target, profile))
         if hit is None:
-            hit = self._resolve(target, folder, profile)
-            self._memo[key] = hit
+            hit = self._resolve(target, "", profile)
+            if hit.candidates or target.lstrip().startswith(("./", "../")):
+                hit = _BY_FOLDER
+            self._memo[(target, profile)] = hit
+        if hit is _BY_FOLDER:
+            folder = source.rpartition("/")[0]
+            key = (target, folder, profile)
+            hit = self._memo_folder.get(key)
+            if hit is None:
+                hit = self._memo_folder[key] = self._resolve(target, folder, profile)
         if hit.path is None and not target.strip():
             return Resolution(source)
         return hit
@@ -142,7 +153,8 @@ class Vault:
             if relative:
                 hits = self._by_path.get(key)
                 if hits:
-                    return _pick(hits, name, ())
+                    winner, step = _shortest(hits, posixpath.basename(name))
+                    return Resolution(winner, tuple(hits) if len(hits) > 1 else (), reason=step)
                 continue
             matches = self._by_name.get(posixpath.basename(key))
             if not matches:
@@ -159,16 +171,27 @@ class Vault:
 
     def _tie_break(self, matches: list[str], name: str, key: str, folder: str) -> Resolution:
         exact = self._by_path.get(key)
+        if exact and len(exact) == 1:
+            # The target is the file's whole path from the root: as specific as a
+            # link can be, so nothing was left to chance.
+            return Resolution(exact[0])
+        steps = []
+        pool = matches
         if exact:
-            return _pick(exact, name, matches, "the path from the vault root")
-        if "/" in key:
-            beside = self._by_path.get(fold(posixpath.join(folder, name)))
-            if beside:
-                return _pick(beside, name, matches, "the path relative to this note")
-        local = [m for m in matches if posixpath.dirname(m) == folder]
-        if local:
-            return _pick(local, name, matches, "it is in this note's folder")
-        return _pick(matches, name, matches, "the shortest path")
+            pool, steps = exact, ["the path from the vault root"]
+        elif "/" in key and self._by_path.get(fold(posixpath.join(folder, name))):
+            pool = self._by_path[fold(posixpath.join(folder, name))]
+            steps = ["the path relative to this note"]
+        else:
+            local = [m for m in matches if posixpath.dirname(m) == folder]
+            if local:
+                pool, steps = local, ["in this note's folder"]
+        winner, step = _shortest(pool, posixpath.basename(name))
+        if step:
+            steps.append(step)
+        if len(pool) > 1 and not step:
+            steps.append("first by name")
+        return Resolution(winner, tuple(sorted(matches)), reason=", then ".join(steps))
 
     def _resolve_quartz(self, target: str, relative: bool) -> Resolution:
         by_name, by_slug = self._quartz_index()
@@ -216,6 +239,12 @@ class Vault:
         With `slugs`, a GitHub-style slug (`#my-heading`) also counts: Markdown links
         in docs written for GitHub use them.
         """
+        key = (path, fragment, slugs)
+        if key not in self._anchor_memo:
+            self._anchor_memo[key] = self._has_anchor(path, fragment, slugs)
+        return self._anchor_memo[key]
+
+    def _has_anchor(self, path: str, fragment: str, slugs: bool) -> bool | None:
         anchors = self.anchors(path)
         if anchors is None:
             return None
@@ -235,17 +264,21 @@ def _ends_with(path: str, key: str, suffix: str) -> bool:
     return folded == key or folded.endswith(suffix)
 
 
-def _pick(pool: list[str], name: str, matches: Iterable[str], reason: str = "") -> Resolution:
-    """The winner among equally good files: shortest path, then the exact letter case."""
+_BY_FOLDER = Resolution(None, reason="depends on the linking note's folder")
+
+
+def _shortest(pool: list[str], want: str) -> tuple[str, str]:
+    """The shortest path, then the one whose name has the target's letter case."""
     if len(pool) == 1:
-        winner = pool[0]
-    else:
-        want = posixpath.basename(name)
-        winner = min(pool, key=lambda m: (len(m), posixpath.basename(m) not in (want, want + ".md"), m))
-        if not reason:
-            reason = "the exact letter case"
-    candidates = tuple(sorted(set(matches) | set(pool))) if len(set(matches) | set(pool)) > 1 else ()
-    return Resolution(winner, candidates, reason=reason if candidates else "")
+        return pool[0], ""
+    shortest = min(len(m) for m in pool)
+    short = [m for m in pool if len(m) == shortest]
+    if len(short) == 1:
+        return short[0], "the shortest path"
+    exact = [m for m in short if posixpath.basename(m) in (want, want + ".md")]
+    if len(exact) == 1:
+        return exact[0], "the exact letter case"
+    return min(short), ""
 
 
 def _with_md(target: str) -> tuple[str, ...]:
@@ -333,6 +366,11 @@ def checked_links(md: Markdown) -> Iterator[Link]:
 def invisible(s: str) -> list[str]:
     """The invisible characters in s, in order."""
     return [c for c in s if unicodedata.category(c) == "Cf"]
+
+
+def shown(s: str) -> str:
+    """s with its invisible characters spelled out, for messages: `<U+2068>channel`."""
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in s)
 
 
 def visible(s: str) -> str:

@@ -46,6 +46,7 @@ def test_example_vault_has_findings() -> None:
 
 
 def _vault(tmp_path: Path, files: dict[str, str]) -> Path:
+    files = {"hub.md": "---\ntitle: Hub\n---\n", **files}  # the notes' source link resolves
     for name, text in files.items():
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ BAD = "---\ntitle: Bad\nvideoId: nope\n---\n\nFrom: [[hub]] <br/>\nBody.\n"
 
 def _vault(tmp_path: Path, files: dict[str, str | bytes], config: str = "") -> Path:
     (tmp_path / "notelint.toml").write_text(config)
+    files = {"hub.md": "---\ntitle: Hub\n---\n", **files}  # the notes' source link resolves
     for name, text in files.items():
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -170,4 +171,4 @@ def test_each_note_is_parsed_once(tmp_path, monkeypatch) -> None:
     real = engine.parse_note
     monkeypatch.setattr(engine, "parse_note", lambda p, d: calls.append(p) or real(p, d))
     lint.check([v])
-    assert sorted(calls) == sorted(set(calls)) and len(calls) == 5
+    assert sorted(calls) == sorted(set(calls)) and len(calls) == 6

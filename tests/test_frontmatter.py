@@ -96,3 +96,39 @@ def test_agrees_with_python_frontmatter(shared_corpora) -> None:
         assert post.content.strip() == text[fm.end:].strip(), path
         checked += 1
     assert checked > 500
+
+
+# The fast path for `key: plain text` front matter must agree with PyYAML exactly.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lint.frontmatter import _load_simple  # noqa: E402
+
+_KEYS = st.sampled_from(["title", "videoId", "on", "yes", "null", "tags", "a-b", "x_1", "Title"])
+_VALUES = st.one_of(
+    st.text(min_size=1, max_size=30),
+    st.sampled_from(["yes", "No", "~", "0123", "1e3", "2024-01-02", "12:30", ".5", "-x", "a: b",
+                     "a #b", "x:", "Open-source AI", "Meta's Llama", "50%", "é ü 日本", "\u2028x"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=4), st.booleans())
+def test_fast_path_agrees_with_pyyaml(pairs, crlf) -> None:
+    import yaml
+
+    eol = "\r\n" if crlf else "\n"
+    source = "".join(f"{k}: {v}{eol}" for k, v in pairs)
+    fast = _load_simple(source, 0)
+    if fast is None:
+        return  # the real loader takes it
+    assert yaml.load(source, Loader=yaml.SafeLoader) == fast[0]
+    for (key,), place in fast[1].items():
+        assert source[place.key_start:place.key_end] == key
+        assert source[place.value_start:place.value_end] == fast[0][key]
+
+
+def test_fast_path_takes_the_common_note() -> None:
+    fast = _load_simple("title: Open-source versus closed-source AI models\nvideoId: rYXeQbTuVl0\n", 4)
+    assert fast is not None and fast[0]["videoId"] == "rYXeQbTuVl0"
+    assert fast[1][("title",)].value_start == 4 + len("title: ")

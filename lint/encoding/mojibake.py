@@ -19,13 +19,13 @@ it, and maps its answers back to exact spans of the original text:
 - Some garbled characters are not suspicious alone (`ÄŒ` in `ÄŒeÅ¡tina`); ftfy
   repairs them because the rest of the line convicts the codec. The same plan is
   tried on the other runs of a line where ftfy explained a run.
-- ftfy misses some single garbled words (`siÄ™`, `deÄŸil`, `Ã¥r`); `_garbled_word`
-  catches those under narrow conditions and marks its repairs unsafe.
+- ftfy misses some single garbled words (`siÄ™`, `deÄŸil`, `Ã¥r`) and lone
+  garbled symbols (`â„¢` for ™, `â—\x8f` for ●); `_guess` catches those under narrow
+  conditions and marks its repairs unsafe.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -58,7 +58,7 @@ class Garble:
     # ftfy's explanation, e.g. (("encode", "sloppy-windows-1252"), ("decode", "utf-8")).
     plan: Plan = ()
     # Who found it: "ftfy" (ftfy repaired this run), "line" (the plan ftfy gave for
-    # another run on the line repairs this one too), "word" (_garbled_word's guess).
+    # another run on the line repairs this one too), "word" (a guess of _guess).
     source: str = "ftfy"
 
 
@@ -91,6 +91,7 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
         # Clamp to the range, keeping indexes: windows never look past it.
         runs = tuple((min(max(a, start), end), max(min(b, end), start)) for a, b in runs)
     found: dict[int, list[Garble]] = {}  # by run index
+    unexplained: list[int] = []
     for k in sc.hot:
         rs, re_ = runs[k]
         if rs >= re_:
@@ -100,11 +101,19 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
                 continue
         elif MOJIBAKE_SUSPECTS.isdisjoint(text[rs:re_]):
             continue
-        garbles = _check_run(text, runs, k, start, end)
+        garbles = _ask_ftfy(text, runs, k, start, end)
         if garbles:
             found[k] = garbles
+        elif re_ - rs > 1:
+            unexplained.append(k)
     if found:
         _propagate(text, runs, found, start, end)
+    # Guesses last: a plan ftfy gave for the line is the better explanation.
+    for k in unexplained:
+        if k not in found:
+            guess = _guess(text, *runs[k], start, end)
+            if guess:
+                found[k] = [guess]
     return [g for k in sorted(found) for g in found[k]]
 
 
@@ -128,9 +137,7 @@ def _window(runs: Runs, k: int, start: int, end: int) -> tuple[int, int]:
     return ws, we
 
 
-def _check_run(
-    text: str, runs: Runs, k: int, start: int, end: int
-) -> list[Garble]:
+def _ask_ftfy(text: str, runs: Runs, k: int, start: int, end: int) -> list[Garble]:
     ws, we = _window(runs, k, start, end)
     if BADNESS_RE.search(text, ws, we):
         unit = text[ws:we]
@@ -142,8 +149,7 @@ def _check_run(
                 if pieces is not None:
                     return pieces
             return _split_implausible(_edit(unit, fixed, ws, plan))
-    word = _garbled_word(text, *runs[k], start, end)
-    return [word] if word else []
+    return []
 
 
 def _edit(unit: str, fixed: str, offset: int, plan: Plan, safe: bool | None = None) -> Garble:
@@ -295,20 +301,101 @@ def _variants(plan: Plan) -> list[Plan]:
     return plans
 
 
-# --- single garbled words that ftfy's badness pattern lets through -----------------
+# --- garbles ftfy's badness pattern lets through -----------------------------------
 
-# UTF-8 lead bytes, read as Windows-1252, of the Latin letters garbled words come
-# from: C3 (U+00C0-00FF), C4 and C5 (Latin Extended-A), C8 (Romanian ș ț).
-_WORD_LEADS = frozenset("ÃÄÅÈ")
-_WORD_PRECHECK = re.compile("[ÃÄÅÈ][^\x00-\x7f]")
 _PLAN_1252: Plan = (("encode", "sloppy-windows-1252"), ("decode", "utf-8"))
-# Continuation bytes that read as punctuation that may follow a capital letter in
-# correct text (`SKÅ’s`, `HÄ…`): evidence only inside a lowercase word.
-_QUOTEISH = frozenset("‘’‚“”„‹›–—…•\xa0\xad")
+# UTF-8 lead bytes, read as Windows-1252, of the Latin letters garbled words come
+# from: C3 (U+00C0-00FF), C4 and C5 (Latin Extended-A), C8 (Romanian ș ț); of the
+# symbols (E2: U+2000-2FFF) and of emoji (F0).
+_LATIN_LEADS = frozenset("ÃÄÅÈ")
+# Every UTF-8 lead byte (C2-F4) as Windows-1252 reads it.
+_GUESS_LEADS = frozenset(bytes(range(0xC2, 0xF5)).decode("cp1252"))
+# Closing punctuation may follow a word-final `â` in correct text (`hâlâ…”`).
+_CLOSING = frozenset("’”…»›\xa0")
+_SPACE_OR_APOSTROPHE = frozenset("’‘\xa0\xad")
 
 
-def _maybe_garbled_word(text: str, rs: int, re_: int) -> bool:
-    return re_ - rs >= 2 and text[rs] in _WORD_LEADS and _WORD_PRECHECK.match(text, rs) is not None
+def _guess(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
+    """Windows-1252 mojibake that ftfy lets through, under narrow conditions.
+
+    - A garbled Latin letter in a word: `Ä™` in `siÄ™`, `ÄŸ` in `deÄŸil`, `Ã¥` in
+      `Ã¥r`, `ÄŒ` in `ÄŒa`. The run must round-trip into Latin letters (not IPA or
+      Cyrillic: `CAFÉ»` would give `CAFɻ`) and sit where a capital and a symbol
+      cannot: after a lowercase letter, or before a letter with no apostrophe or
+      space-like character in between.
+    - A garbled word of another script: `ÑŽÑ€` for `юр`, `ã‚\xad` for `キ`. Letters of
+      one script that is not Latin, two of them or one from three bytes, are not
+      chance, unless the bytes read as a letter then closing punctuation.
+    - A garbled symbol or emoji standing alone: `â„¢` for ™, `â—\x8f` for ●, `ðŸ‘\x8d`
+      for 👍. Three or four characters that round-trip into exactly one symbol per
+      sequence are never correct text, unless the second and third are both closing
+      punctuation after a word-final `â` (`hâlâ…”`).
+    Correct text in the languages we tried never meets these conditions.
+    """
+    if re_ - rs < 2 or text[rs] not in _GUESS_LEADS:
+        return None
+    run = text[rs:re_]
+    try:
+        repair = run.encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    if run[0] in "âð":
+        return _guess_symbols(run, repair, rs, re_)
+    if run[0] not in _LATIN_LEADS or not all(_latin_letter(c) for c in repair):
+        return _guess_word(run, repair, rs, re_)
+    before = text[rs - 1] if rs > start else ""
+    after = text[re_] if re_ < end else ""
+    if before.isascii() and before.islower():
+        pass  # inside a lowercase word: `siÄ™`, `deÄŸil`
+    elif not (after.isascii() and after.isalpha()):
+        return None  # at the end of a word after a capital: `SELKÄ…`
+    elif (
+        run[0] != "Ã"
+        and any(c in _SPACE_OR_APOSTROPHE for c in run)
+        and not (repair[-1] == "Š" and after.islower())
+    ):
+        # Around what reads as an apostrophe or a space, correct text does this
+        # (`SKÅ’s`, `SELKÄ\xa0EDELLÄ`); but `Å\xa0koda` is `Škoda`, and `Ã` is never
+        # followed by punctuation in Portuguese or Vietnamese.
+        return None
+    return Garble(rs, re_, repair, False, _PLAN_1252, "word")
+
+
+def _guess_symbols(run: str, repair: str, rs: int, re_: int) -> Garble | None:
+    pos = 0
+    for c in repair:
+        n = len(c.encode("utf-8"))
+        piece = run[pos : pos + n]
+        pos += n
+        if n == 3 and piece[0] == "â":
+            if piece[1] in _CLOSING and piece[2] in _CLOSING:
+                return None
+        elif not (n == 4 and piece[0] == "ð"):
+            return None
+        if unicodedata.category(c)[0] not in "SPN" and not _emoji(c):
+            return None
+    return Garble(rs, re_, repair, False, _PLAN_1252, "word")
+
+
+def _guess_word(run: str, repair: str, rs: int, re_: int) -> Garble | None:
+    if len(repair) == 1 and (len(run) < 3 or all(c in _CLOSING for c in run[1:])):
+        # One letter from two bytes (`É»` -> `ɻ`), or an accented letter then closing
+        # punctuation (`allé…”` -> `allCJK`): correct text does this.
+        return None
+    scripts = set()
+    for c in repair:
+        category = unicodedata.category(c)
+        if category[0] == "M":
+            continue
+        if category[0] != "L":
+            return None
+        scripts.add(_SCRIPT_FAMILY.get(script := unicodedata.name(c, "?").split()[0], script))
+    if len(scripts) != 1 or scripts & {"LATIN", "?"}:
+        return None
+    return Garble(rs, re_, repair, False, _PLAN_1252, "word")
+
+
+_SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
 
 
 def _latin_letter(c: str) -> bool:
@@ -316,29 +403,5 @@ def _latin_letter(c: str) -> bool:
     return (0xC0 <= o <= 0x17F and c not in "×÷") or 0x218 <= o <= 0x21B
 
 
-def _garbled_word(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
-    """A run like `Ä™` in `siÄ™`: Windows-1252 mojibake of Latin letters, in a word.
-
-    Fires only when all of these hold, which correct text in the languages we tried
-    never does: the run round-trips through Windows-1252 to UTF-8 into Latin letters
-    (not IPA or Cyrillic: `CAFÉ»` would give `CAFɻ`); it touches an ASCII letter; and
-    it looks wrong where it stands: a capital right after a lowercase letter
-    (`deÄŸil`), or a symbol such as ™ ¥ ° before a letter (`Ã¥r`).
-    """
-    if not _maybe_garbled_word(text, rs, re_):
-        return None
-    run = text[rs:re_]
-    try:
-        repair = run.encode("sloppy-windows-1252").decode("utf-8")
-    except UnicodeError:
-        return None
-    if not all(_latin_letter(c) for c in repair):
-        return None
-    before = text[rs - 1] if rs > start else ""
-    after = text[re_] if re_ < end else ""
-    lower_before = before.isascii() and before.islower()
-    letter_after = after.isascii() and after.isalpha()
-    symbol = any(not c.isalpha() and c not in _QUOTEISH for c in run)
-    if not (lower_before or (symbol and letter_after)):
-        return None
-    return Garble(rs, re_, repair, False, _PLAN_1252, "word")
+def _emoji(c: str) -> bool:
+    return 0x1F000 <= ord(c) <= 0x1FAFF

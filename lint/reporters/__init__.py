@@ -4,8 +4,9 @@ beyond the metadata in ReportContext (for SARIF's rule table and docs links)."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from lint.diagnostic import Finding

@@ -15,10 +15,12 @@ class AmbiguousLink(Rule):
     Reports a link whose target matches more than one file (docs/links.md:
     `[[note]]` with `a/note.md` and `b/note.md`, or `acquiredFM.md` next to
     `acquiredfm.md`, since case is ignored), names every candidate and the one the
-    tie-break chose: the exact path from the vault root, else the file in the
-    linking note's folder, else the shortest path, else the exact letter case.
-    The `quartz` profile has no tie-break (a bare name must be unique there), so
-    the rule is silent with it.
+    tie-break chose: the file in the linking note's folder (or, for a path, the
+    one relative to it), else the shortest path, else the exact letter case.
+    A target that is a file's whole path from the vault root (`[[x]]` for `x.md`
+    beside `sub/x.md`) wins outright and is not reported: no link could be more
+    specific. The `quartz` profile has no tie-break (a bare name must be unique
+    there), so the rule is silent with it.
 
     ## Why it matters
     The link works today, and points elsewhere as soon as a file is added or moved;

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
 from lint.rule import Context, Rule
 from lint.vault import checked_links, heading_key
+
+# What a link to a heading leaves out of it (Obsidian writes `[[n#Sub bold]]`
+# for `## Sub **bold**`).
+_MARKUP = re.compile(r"\*\*?|`|==|~~|\[\[|\]\]|[|^:#]|%%")
 
 
 class BrokenAnchor(Rule):
@@ -30,14 +35,14 @@ class BrokenAnchor(Rule):
     ```markdown
     See [[other#Key Idea]] and [[#Summry]].
 
-    ## Summary
+    # Summary
     ```
 
     ## Fixed
     ```markdown
     See [[other#Key Ideas]] and [[#Summary]].
 
-    ## Summary
+    # Summary
     ```
 
     ## Fix safety
@@ -82,4 +87,4 @@ def _closest(headings: tuple[str, ...], fragment: str, target: str) -> str | Non
     best = process.extractOne(wanted, keys, scorer=fuzz.ratio, score_cutoff=60)
     if best is None:
         return None
-    return f"did you mean [[{target}#{headings[best[2]]}]]?"
+    return f"did you mean [[{target}#{_MARKUP.sub('', headings[best[2]]).strip()}]]?"

@@ -12,7 +12,7 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.facts import NoteFacts
 from lint.markdown import Link
 from lint.rule import Context, Rule, RuleOptions
-from lint.vault import Vault, checked_links, fold, invisible, visible
+from lint.vault import Vault, checked_links, fold, invisible, shown, visible
 
 
 class Options(RuleOptions):
@@ -87,7 +87,7 @@ class BrokenLink(Rule):
                 continue
             if res.outside:
                 yield Violation(link.target_start, link.target_end,
-                                f"`{link.target}` points outside the vault",
+                                f"broken link: `{shown(link.target)}` points outside the vault",
                                 help="link to a note inside the vault, or use a URL")
                 continue
             index = ctx.shared(f"broken-link.index.{profile}",
@@ -103,7 +103,7 @@ class Suggestion:
 
 def _broken(link: Link, source: str, hint: Suggestion | None) -> Violation:
     what = "file" if link.kind == "embed" or _has_extension(link.target) else "note"
-    message = f"broken link: no {what} `{link.target}` in the vault"
+    message = f"broken link: no {what} `{shown(link.target)}` in the vault"
     if hint is None:
         return Violation(link.target_start, link.target_end, message)
     fix = None
