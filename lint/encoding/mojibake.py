@@ -311,8 +311,7 @@ _LATIN_LEADS = frozenset("ÃÄÅÈ")
 # Every UTF-8 lead byte (C2-F4) as Windows-1252 reads it.
 _GUESS_LEADS = frozenset(bytes(range(0xC2, 0xF5)).decode("cp1252"))
 # Closing punctuation may follow a word-final `â` in correct text (`hâlâ…”`).
-_CLOSING = frozenset("’”…»›\xa0")
-_SPACE_OR_APOSTROPHE = frozenset("’‘\xa0\xad")
+_CLOSING = frozenset("’”…»›´\xa0")
 
 
 def _guess(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
@@ -324,7 +323,7 @@ def _guess(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
       cannot: after a lowercase letter, or before a letter with no apostrophe or
       space-like character in between.
     - A garbled word of another script: `ÑŽÑ€` for `юр`, `ã‚\xad` for `キ`. Letters of
-      one script that is not Latin, two of them or one from three bytes, are not
+      one script that is not Latin, two of them or one CJK character, are not
       chance, unless the bytes read as a letter then closing punctuation.
     - A garbled symbol or emoji standing alone: `â„¢` for ™, `â—\x8f` for ●, `ðŸ‘\x8d`
       for 👍. Three or four characters that round-trip into exactly one symbol per
@@ -349,14 +348,14 @@ def _guess(text: str, rs: int, re_: int, start: int, end: int) -> Garble | None:
         pass  # inside a lowercase word: `siÄ™`, `deÄŸil`
     elif not (after.isascii() and after.isalpha()):
         return None  # at the end of a word after a capital: `SELKÄ…`
-    elif (
-        run[0] != "Ã"
-        and any(c in _SPACE_OR_APOSTROPHE for c in run)
-        and not (repair[-1] == "Š" and after.islower())
+    elif run[-1] in "’‘" and after in "sdtmlrv":
+        return None  # an English ending after a capital: `SKÅ’s`, `a lot of Ã’s`
+    elif run[0] != "Ã" and any(c in "\xa0\xad’‘" for c in run) and not (
+        repair[-1] == "Š" and after.islower()
     ):
-        # Around what reads as an apostrophe or a space, correct text does this
-        # (`SKÅ’s`, `SELKÄ\xa0EDELLÄ`); but `Å\xa0koda` is `Škoda`, and `Ã` is never
-        # followed by punctuation in Portuguese or Vietnamese.
+        # Around what reads as a space or an apostrophe, correct text does this
+        # (`SELKÄ\xa0EDELLÄ`, `LÄ’autre`); but `Å\xa0koda` is `Škoda`, and `Ã` is
+        # never followed by punctuation in Portuguese or Vietnamese.
         return None
     return Garble(rs, re_, repair, False, _PLAN_1252, "word")
 
@@ -387,10 +386,10 @@ def _guess_word(run: str, repair: str, rs: int, re_: int) -> Garble | None:
         category = unicodedata.category(c)
         if category[0] == "M":
             continue
-        if category[0] != "L":
+        if category[0] != "L" or category == "Lm":
             return None
         scripts.add(_SCRIPT_FAMILY.get(script := unicodedata.name(c, "?").split()[0], script))
-    if len(scripts) != 1 or scripts & {"LATIN", "?"}:
+    if len(scripts) != 1 or scripts & {"LATIN", "?"} or (len(repair) == 1 and scripts != {"CJK"}):
         return None
     return Garble(rs, re_, repair, False, _PLAN_1252, "word")
 

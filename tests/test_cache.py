@@ -1,0 +1,122 @@
+"""The content cache and the parallel workers give exactly the findings of a plain run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lint.cache import MAGIC
+from lint.engine import Linter, Request
+
+HUB = "---\ntitle: Hub\n---\n\n# Hub\n\n## Section\n"
+NOTE = "---\ntitle: {t}\nvideoId: rYXeQbTuVl0\n---\n\nFrom: [[hub]] <br/>\nSee [[hub#Section]] and [[other]].\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+def _vault(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "notelint.toml").write_text("")
+    (root / "hub.md").write_text(HUB)
+    (root / "other.md").write_text("---\ntitle: Other\n---\n")
+    for i in range(5):
+        (root / f"n{i}.md").write_text(NOTE.format(t=f"Note {i}"))
+    return root
+
+
+def _run(root: Path, **kw) -> tuple[list, Linter]:
+    linter = Linter(Request(paths=[str(root)], cwd=str(root), cache=True, **kw))
+    return [(f.path, f.line, f.column, f.rule, f.message) for f in linter.run()], linter
+
+
+def test_warm_run_reads_the_cache_and_agrees(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    (v / "n1.md").write_text(NOTE.format(t="x") + "[[missing]]\n")
+    cold, first = _run(v)
+    assert first.stats["parsed"] == 7 and first.stats["cached"] == 0
+    assert (v / ".notelint_cache" / ".gitignore").read_text().strip().endswith("*")
+    warm, second = _run(v)
+    assert warm == cold and second.stats["parsed"] == 0 and second.stats["cached"] == 7
+
+
+def test_one_change_reparses_one_note(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (v / "n2.md").write_text(NOTE.format(t="Changed") + "Now [[nowhere]].\n")
+    found, linter = _run(v)
+    assert linter.stats["parsed"] == 1
+    assert [(p, r) for p, _, _, r, _ in found] == [("n2.md", "broken-link")]
+
+
+def test_a_rename_breaks_links_in_unchanged_notes(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    assert _run(v)[0] == []
+    os.rename(v / "other.md", v / "renamed.md")
+    found, linter = _run(v)
+    assert linter.stats["parsed"] == 1  # only the renamed file is new; the others come from the cache
+    assert sorted(p for p, _, _, r, _ in found if r == "broken-link") == [f"n{i}.md" for i in range(5)]
+
+
+def test_a_heading_change_rechecks_anchors_elsewhere(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (v / "hub.md").write_text(HUB.replace("## Section", "## Renamed"))
+    found, _ = _run(v)
+    assert sorted(p for p, _, _, r, _ in found if r == "broken-anchor") == [f"n{i}.md" for i in range(5)]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+def test_corrupt_or_foreign_cache_is_ignored(tmp_path, damage) -> None:
+    v = _vault(tmp_path / "v")
+    (v / "n1.md").write_text(NOTE.format(t="x") + "[[missing]]\n")
+    cold, _ = _run(v)
+    (cache,) = (v / ".notelint_cache").glob("*.bin")
+    raw = cache.read_bytes()
+    if damage == "truncate":
+        cache.write_bytes(raw[: len(raw) // 2])
+    elif damage == "flip":
+        cache.write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
+    else:  # planted by someone without our key: a valid pickle that would run code
+        import pickle
+
+        class Boom:
+            def __reduce__(self):
+                return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+        cache.write_bytes(MAGIC + b"\0" * 32 + pickle.dumps(Boom()))
+    again, linter = _run(v)
+    assert again == cold and linter.stats["cached"] == 0
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_no_cache_and_cache_dir(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    Linter(Request(paths=[str(v)], cwd=str(v), cache=False)).run()
+    assert not (v / ".notelint_cache").exists()
+    _run(v, cache_dir=str(tmp_path / "elsewhere"))
+    assert list((tmp_path / "elsewhere").glob("*.bin")) and not (v / ".notelint_cache").exists()
+
+
+def test_config_change_invalidates(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    (v / "n1.md").write_text(NOTE.format(t="x") + "[[missing]]\n")
+    assert len(_run(v)[0]) == 1
+    (v / "notelint.toml").write_text("ignore = ['broken-link']\n")
+    found, linter = _run(v)
+    assert found == [] and linter.stats["cached"] == 0
+
+
+def test_parallel_workers_agree_with_one_process(make_vault) -> None:
+    vault, _ = make_vault(900, 0.05, seed=3)
+    one = Linter(Request(paths=[str(vault)], cwd=str(vault), jobs=1)).run()
+    two = Linter(Request(paths=[str(vault)], cwd=str(vault), jobs=2))
+    found = two.run()
+    assert two.stats["workers"] == 2
+    assert [(f.path, f.line, f.column, f.rule, f.message, f.fix) for f in found] == \
+           [(f.path, f.line, f.column, f.rule, f.message, f.fix) for f in one]
+    assert len(one) > 20
