@@ -22,17 +22,15 @@ copyreg.pickle(BlockId, lambda x: (BlockId, (x.id, x.start, x.end)))
 copyreg.pickle(Markdown, lambda x: (Markdown, (x.headings, x.block_ids, x.links, x.code, x.comments)))
 
 
-@dataclass(frozen=True, eq=False)
-class NoteFacts:
+class Named:
+    """What Note and NoteFacts both derive from their path and front matter data."""
+
     path: str
-    digest: str
-    data: dict[str, Any] | None  # front matter data (None: none, or it did not load)
-    md: Markdown  # headings, block ids and links; code and comment spans are left empty
-    line_starts: tuple[int, ...]
-    length: int
+    data: dict[str, Any] | None
 
     @property
     def name(self) -> str:
+        """The file name without `.md`: what a bare wikilink names."""
         base = posixpath.basename(self.path)
         return base[:-3] if base.lower().endswith(".md") else base
 
@@ -54,6 +52,16 @@ class NoteFacts:
         if isinstance(raw, list):
             return tuple(a for a in raw if isinstance(a, str))
         return ()
+
+
+@dataclass(frozen=True, eq=False)
+class NoteFacts(Named):
+    path: str
+    digest: str
+    data: dict[str, Any] | None  # front matter data (None: none, or it did not load)
+    md: Markdown  # headings, block ids and links; code and comment spans are left empty
+    line_starts: tuple[int, ...]
+    length: int
 
     @property
     def export(self) -> tuple:

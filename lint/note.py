@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,12 +10,12 @@ from typing import Any
 
 from lint import frontmatter as fm_mod
 from lint import markdown
-from lint.facts import NoteFacts
+from lint.facts import Named, NoteFacts
 from lint.text import Decoded, InvalidByte, LineIndex, decode
 
 
 @dataclass(frozen=True, eq=False)
-class Note:
+class Note(Named):
     path: str  # POSIX, relative to the vault root
     text: str  # decoded, BOM stripped, line endings as in the file
     bom: bool
@@ -33,24 +32,8 @@ class Note:
         return LineIndex(self.text)
 
     @property
-    def name(self) -> str:
-        """The file name without `.md`: what a bare wikilink names."""
-        base = posixpath.basename(self.path)
-        return base[:-3] if base.lower().endswith(".md") else base
-
-    @property
-    def folder(self) -> str:
-        return posixpath.dirname(self.path)
-
-    @property
-    def data(self) -> dict[str, Any] | None:
+    def data(self) -> dict[str, Any] | None:  # type: ignore[override]
         return self.frontmatter.data if self.frontmatter else None
-
-    @property
-    def title(self) -> str | None:
-        data = self.data
-        title = data.get("title") if data else None
-        return title if isinstance(title, str) else None
 
     def position(self, offset: int) -> tuple[int, int]:
         return self.lines.position(offset)
