@@ -1,30 +1,41 @@
-"""The one Markdown pass every note gets: headings, block ids, links, and what is not prose.
+r"""The one Markdown pass every note gets: headings, block ids, links, and what is not prose.
 
-A line scanner with precompiled regexes, not a full CommonMark parser: a full
-markdown-it-py parse costs about 0.8 ms a note, this about a tenth of that.
-It follows CommonMark's block structure where it decides whether text is code
-(fences, indented code, code spans) and Obsidian's syntax for the rest
-(wikilinks, embeds, block ids, ``$`` math). The choices where the two are vague,
-or where we are pragmatic on purpose:
+A line scanner with precompiled regexes, not a full CommonMark parser: markdown-it-py
+takes 6 (docs full of lists and code) to 25 (generated prose) times as long on the
+same notes, and tests/test_markdown.py holds it up as the oracle for what is code.
+A note in which nothing can be code (no backtick, `~~~`, `$`, `<!--`, indented line
+or setext underline) skips the line pass, and the commonest lines (blank, text,
+a heading or a bullet item at the margin) take a short path through it. The
+scanner follows CommonMark's block structure where it decides whether text is code
+(fences, indented code, code spans) and Obsidian's syntax for the rest (wikilinks,
+embeds, block ids, `$` math). Where the two are vague, or where we are pragmatic
+on purpose:
 
-- A ``<!--`` in prose opens a comment that runs to the next ``-->`` anywhere in
-  the note, across blank lines and blocks, or to the end of the note
-  (/work/shared/docs/links.md: "may span lines; unclosed runs to the end").
-  The rest of the line after ``-->`` is prose again.
-- ``$$`` at the start of a line opens a math block that runs to the next ``$$``
-  (or to the end of the note, like an unclosed fence); ``$$...$$`` and
-  ``$...$`` inside a paragraph are inline math. Inline ``$`` follows pandoc:
-  no space after the opener or before the closer, no digit after the closer,
-  so "$5 and $10" is not math.
-- Lists and block quotes are tracked only as far as code needs them: a quote
-  marker is stripped, a list item's content column decides whether a line
-  is indented code (4 columns past it, after a non-paragraph line) and
-  whether a fence belongs to the item (a fence ends where its list item or
-  quote ends).
-- Setext headings (a paragraph underlined with ``===`` or ``---``) are
-  headings, as in CommonMark and Obsidian; the heading spans the text lines.
-- HTML blocks other than comments are prose: Obsidian renders wikilinks in them.
-- Obsidian's ``%%comment%%`` is prose: Obsidian still indexes links in it.
+- A `<!--` in prose opens a comment that runs to the next `-->` anywhere in the
+  note, across blank lines and blocks, or to the end of the note (shared/docs/
+  links.md: "may span lines; unclosed runs to the end"). The rest of the line
+  after `-->` is prose again.
+- `$$` at the start of a line opens a math block that runs to the next `$$` (or
+  to the end of the note, like an unclosed fence); `$$...$$` and `$...$` inside
+  a paragraph are inline math. Inline `$` follows pandoc: no space after the
+  opener or before the closer, no digit after the closer, so "$5 and $10" is
+  not math.
+- Lists and block quotes are tracked only as far as code needs them: quote
+  markers are stripped; a list item's content column decides whether a line is
+  indented code (4 columns past it, after a line that is not paragraph text) and
+  whether a fence belongs to the item (a fence ends where its item or quote
+  ends). An item whose text starts 5+ columns after its marker is text, not code.
+- Setext headings (a paragraph underlined with `===` or `---`) are headings, as
+  in CommonMark and Obsidian; the heading spans the text lines.
+- HTML blocks are prose (Obsidian renders wikilinks in them), code spans in them
+  included; only comments hide links.
+- Obsidian's `%%comment%%` is prose: Obsidian still indexes links in it.
+- Links: a wikilink stays on one line; `[[]]`, `[[ ]]` and `[[|x]]` are text; the
+  first `|` (or `\|`, in tables) starts the display; a Markdown link's text stays
+  on one line and its destination needs `<...>` for spaces; `[x][ref]`, `[ref][]`
+  and `[ref]` are links only when `[ref]: dest` is defined; `[x]()` is not a link.
+- A link's target span leaves out the spaces around the target, so a fix that
+  rewrites it keeps the author's `[[target | display]]` spacing.
 """
 
 from __future__ import annotations
@@ -117,6 +128,10 @@ _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
 _HRULE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_ITEM = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)([ \t]*)")
+# For the fast path (no code can exist): what needs the line pass after all, and
+# an ATX heading line, after quote markers.
+_NEEDS_LINES = re.compile(r"^[> ]* {4}|^[> ]*(?:=+|-+) *$|^[> ]*(?:[-+*]|\d{1,9}[.)]) +#", re.M)
+_PLAIN_ATX = re.compile(r"^(?: {0,3}> ?)* {0,3}(#{1,6})(?:[ ]+(.*?))?[ ]*$", re.M)
 # Characters a line must start with (after indentation) to be more than paragraph text.
 _BLOCK_START = frozenset("`~#$<-*_+=0123456789")
 _NOT_PLAIN = _BLOCK_START | frozenset(" \t>")
@@ -164,8 +179,9 @@ def scan(text: str, start: int = 0) -> Markdown:
     headings: list[Heading] = []
     code: list[tuple[int, int]] = []
     comments: list[tuple[int, int]] = []
-    _blocks(text, start, headings, code, comments)
-    code.sort()
+    if not _plain_headings(text, start, headings):
+        _blocks(text, start, headings, code, comments)
+        code.sort()
     spans = _Spans(code)
     return Markdown(
         headings=tuple(headings),
@@ -174,6 +190,20 @@ def scan(text: str, start: int = 0) -> Markdown:
         code=tuple(code),
         comments=tuple(comments),
     )
+
+
+def _plain_headings(text: str, start: int, headings: list[Heading]) -> bool:
+    """The fast path: a note where nothing can be code needs no line pass, only
+    its ATX headings. False (and nothing added) when the note needs the line pass:
+    it has a code, comment or math delimiter, a line indented by 4 columns, a
+    setext underline, or a list item opening with a heading."""
+    if "`" in text or "$" in text or "~~~" in text or "<!--" in text or "\r" in text or "\t" in text:
+        return False
+    if _NEEDS_LINES.search(text, start):
+        return False
+    for m in _PLAIN_ATX.finditer(text, start):
+        headings.append(Heading(len(m[1]), _atx_text(m[2]), m.start(), m.end()))
+    return True
 
 
 def _lines(text: str, start: int) -> tuple[list[str], list[int]]:
@@ -321,6 +351,39 @@ def _blocks(
                     in_para = para_ok = True
                     para_depth = para_base = 0
                 run_end = starts[i] + len(line)
+                i += 1
+                continue
+            if c == "#":  # an ATX heading at the margin: no container survives it
+                m = _ATX.match(line)
+                if m is not None:
+                    if run_start >= 0:
+                        jump = paragraph(run_start, run_end)
+                        run_start = -1
+                        if jump >= 0:
+                            continue
+                    s = starts[i]
+                    e = s + len(line)
+                    headings.append(Heading(len(m[1]), _atx_text(m[2]), s, e))
+                    stack = []
+                    cur_depth = 0
+                    in_para = False
+                    i += 1
+                    jump = paragraph(s, e)
+                    continue
+            if c in "-*+" and line[1:2] == " " and line[2:3] and line[2] not in _NOT_PLAIN:
+                # a bullet item at the margin whose text starts no block: the
+                # commonest list line, and what the general path below concludes
+                if run_start >= 0:
+                    jump = paragraph(run_start, run_end)
+                    run_start = -1
+                    if jump >= 0:
+                        continue
+                s = starts[i]
+                stack = [2]
+                cur_depth = 0
+                run_start, run_end = s, s + len(line)
+                in_para = para_ok = True
+                para_depth, para_base = 0, 2
                 i += 1
                 continue
 
@@ -595,7 +658,10 @@ def _links(text: str, start: int, spans: _Spans) -> tuple[Link, ...]:
 def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
     pos = start
     search = _WIKILINK.search
-    has_spans = bool(spans.starts)
+    # matches come in order, so one walk over the spans beats a bisect per link
+    span_starts, span_ends = spans.starts, spans.ends
+    n_spans = len(span_starts)
+    j = 0
     while True:
         m = search(text, pos)
         if m is None:
@@ -610,9 +676,12 @@ def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
             embed = False
         end = m.end()
         pos = end
-        if has_spans and spans.overlaps(opening, end):
-            pos = opening + 2
-            continue
+        if j < n_spans:
+            while j < n_spans and span_ends[j] <= opening:
+                j += 1
+            if j < n_spans and span_starts[j] < end:
+                pos = opening + 2
+                continue
         raw, fragment, display = m.group(1, 2, 3)
         target = raw.strip()
         if target:
@@ -745,14 +814,19 @@ def _label(raw: str) -> str:
 
 def _markdown_link(dest: str, d_start: int, display: str, start: int, end: int) -> Link | None:
     if not dest:
-        return None  # [x]() points nowhere worth resolving
+        return None  # [x]() points nowhere
     hash_ = dest.find("#")
     raw = dest if hash_ < 0 else dest[:hash_]
     fragment = None if hash_ < 0 else _decode(dest[hash_ + 1:]).strip()
     target = _decode(raw).strip()
-    t_start = d_start + len(raw) - len(raw.lstrip())
-    t_end = d_start + len(raw.rstrip())
-    external = _SCHEME.match(raw) is not None
+    if not target and fragment is None:
+        return None  # "<  >" points nowhere either
+    if not raw.strip():
+        t_start = t_end = d_start + len(raw)
+    else:
+        t_start = d_start + len(raw) - len(raw.lstrip())
+        t_end = d_start + len(raw.rstrip())
+    external = _SCHEME.match(raw.strip()) is not None
     return _new_link("markdown", target, fragment, display, start, end, t_start, t_end, external)
 
 

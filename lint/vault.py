@@ -1,5 +1,5 @@
 """The Vault index: every file of the vault by name and path. Link resolution lives
-here and nowhere else (/work/shared/docs/links.md is the specification).
+here and nowhere else (shared/docs/links.md is the specification).
 
 Two profiles:
 
@@ -98,10 +98,6 @@ class Vault:
     def exists(self, path: str) -> bool:
         return fold(path) in self._by_path
 
-    def names(self) -> dict[str, list[str]]:
-        """Folded base name -> the files that have it (read-only)."""
-        return self._by_name
-
     # --- resolution ----------------------------------------------------------------
     def resolve(self, target: str, source: str, profile: str = "obsidian") -> Resolution:
         """Resolve a link target written in the note at path `source`.
@@ -112,7 +108,7 @@ class Vault:
         hit = self._memo.get((target, profile))
         if hit is None:
             hit = self._resolve(target, "", profile)
-            if hit.candidates or target.lstrip().startswith(("./", "../")):
+            if hit.candidates or target.strip().replace("\\", "/").startswith(("./", "../")):
                 hit = _BY_FOLDER
             self._memo[(target, profile)] = hit
         if hit is _BY_FOLDER:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from lint.engine import Linter, Request
 
 LINK_RULES = ["broken-link", "broken-anchor", "ambiguous-link"]

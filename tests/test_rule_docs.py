@@ -36,8 +36,10 @@ def _run_example(rule, text: str, tmp_path: Path) -> list:
     for name, content in getattr(rule, "example_vault", {}).items():
         (vault / name).parent.mkdir(parents=True, exist_ok=True)
         (vault / name).write_text(content, encoding="utf-8")
-    note = vault / "example.md"
-    note.write_text(text, encoding="utf-8")
+    # Some problems live in the bytes or the name, not the text (invalid-utf8,
+    # file-name-encoding): a rule may say how to write its example.
+    note = vault / getattr(rule, "example_name", "example.md")
+    note.write_bytes(text.encode(getattr(rule, "example_encoding", "utf-8")))
     linter = Linter(Request(paths=[str(note)], cwd=str(vault), overrides={"select": [rule.name]}))
     return [f for f in linter.run() if f.rule == rule.name]
 

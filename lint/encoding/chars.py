@@ -38,6 +38,14 @@ def char_name(c: str) -> str:
     return f"U+{ord(c):04X} {name}".rstrip()
 
 
+def parse_char(spec: str) -> str:
+    """A character as configuration names it: `U+00AD`, or the character itself."""
+    spec = spec.strip()
+    if spec[:2].upper() == "U+":
+        return chr(int(spec[2:], 16))
+    return spec
+
+
 def find_invisible(text: str, start: int = 0, end: int | None = None) -> list[Invisible]:
     """Invisible characters in text[start:end], except where they do a job (see `_legit`)."""
     sc = scan(text)
@@ -83,7 +91,7 @@ _C1_RE = re.compile("[\x80-\x9f]")
 # invisible operators and tags carry meaning or hidden text: unsafe.
 _SAFE_TO_REMOVE = ZERO_WIDTH | frozenset("\u206a\u206b\u206c\u206d\u206e\u206f")
 
-_ZWNJ, _ZWJ, _MVS = "\u200c", "\u200d", "\u180e"
+_ZWSP, _ZWNJ, _ZWJ, _MVS = "\u200b", "\u200c", "\u200d", "\u180e"
 _TAG_CANCEL, _BLACK_FLAG = "\U000e007f", "\U0001f3f4"
 
 
@@ -93,6 +101,8 @@ def _legit(text: str, i: int, c: str) -> bool:
     - ZWJ inside an emoji sequence (👩‍💻), or in a script that shapes with it
       (Arabic, Indic: it selects a half form).
     - ZWNJ in those scripts (Persian `می‌خواهم`, Hindi conjunct control).
+    - ZWSP between letters of scripts written without spaces (Thai, Lao, Myanmar,
+      Khmer, Tibetan), where it marks word boundaries for line breaking.
     - LRM, RLM, ALM on a line with right-to-left text.
     - Tag characters in an emoji flag sequence (🏴 + tags + cancel tag).
     - Mongolian vowel separator after a Mongolian letter.
@@ -103,11 +113,13 @@ def _legit(text: str, i: int, c: str) -> bool:
         return True
     if c in (_ZWJ, _ZWNJ):
         return _joining_script(before) or _joining_script(after)
+    if c == _ZWSP:
+        return _unspaced_script(before) and _unspaced_script(after)
     if c in BIDI_MARKS:
         line_start = text.rfind("\n", 0, i) + 1
         line_end = text.find("\n", i)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
-        return any(_rtl(ch) for ch in line)
+        return any(_rtl(ch) for ch in line if ch not in BIDI_MARKS)
     if "\U000e0000" <= c <= "\U000e007f":
         j = i
         while j > 0 and "\U000e0020" <= text[j - 1] <= "\U000e007e":
@@ -139,6 +151,7 @@ def _emoji(c: str) -> bool:
         or 0x2600 <= o <= 0x27BF  # miscellaneous symbols, dingbats (♀ ♂ ⚕ ✈ ❤)
         or 0x2B00 <= o <= 0x2BFF  # ⬛ ⭐
         or 0x2300 <= o <= 0x23FF  # ⌚ ⏰
+        or 0x2194 <= o <= 0x21AA  # ↔ ↕ ↩ (🙂‍↔️ shakes its head)
         or o in (0x00A9, 0x00AE, 0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D)
     )
 
@@ -157,6 +170,20 @@ def _joining_script(c: str) -> bool:
         or 0xA8E0 <= o <= 0xA8FF  # Devanagari extended
         or 0xFB50 <= o <= 0xFDFF
         or 0xFE70 <= o <= 0xFEFF
+    )
+
+
+def _unspaced_script(c: str) -> bool:
+    """Thai, Lao, Tibetan, Myanmar (with its extensions, used for Shan), Khmer."""
+    if not c:
+        return False
+    o = ord(c)
+    return (
+        0x0E00 <= o <= 0x0FFF
+        or 0x1000 <= o <= 0x109F
+        or 0x1780 <= o <= 0x17FF
+        or 0xA9E0 <= o <= 0xA9FF
+        or 0xAA60 <= o <= 0xAA7F
     )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
@@ -77,7 +78,8 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[Gar
     if last is not None and last[0] is text and last[1] == start and last[2] == end:
         return list(last[3])
     found = _find(text, sc, start, end)
-    _last = (text, start, end, tuple(found))
+    if len(text) > 256:  # a short string is quick to redo; keep the note's answer
+        _last = (text, start, end, tuple(found))
     return found
 
 
@@ -141,15 +143,22 @@ def _ask_ftfy(text: str, runs: Runs, k: int, start: int, end: int) -> list[Garbl
     ws, we = _window(runs, k, start, end)
     if BADNESS_RE.search(text, ws, we):
         unit = text[ws:we]
-        fixed, explanation = ftfy.fix_encoding_and_explain(unit)
+        fixed, plan = _fix(unit)
         if fixed != unit:
-            plan = tuple((s.action, s.parameter) for s in explanation or ())
             if _APPLY_INCONSISTENT in plan:
                 pieces = _pieces(unit, fixed, ws)
                 if pieces is not None:
                     return pieces
             return _split_implausible(_edit(unit, fixed, ws, plan))
     return []
+
+
+@lru_cache(maxsize=8192)
+def _fix(unit: str) -> tuple[str, Plan]:
+    """ftfy's repair and plan for a run with its context; a garbled note repeats the
+    same garbled words many times."""
+    fixed, explanation = ftfy.fix_encoding_and_explain(unit)
+    return fixed, tuple((s.action, s.parameter) for s in explanation or ())
 
 
 def _edit(unit: str, fixed: str, offset: int, plan: Plan, safe: bool | None = None) -> Garble:
@@ -182,9 +191,8 @@ def _pieces(unit: str, fixed: str, offset: int) -> list[Garble] | None:
         piece = m.group()
         if not is_bad(piece):
             continue
-        repaired, explanation = ftfy.fix_encoding_and_explain(piece)
+        repaired, plan = _fix(piece)
         if repaired != piece:
-            plan = tuple((s.action, s.parameter) for s in explanation or ())
             garbles.append(_edit(piece, repaired, offset + m.start(), plan))
     shifted = [replace(g, start=g.start - offset, end=g.end - offset) for g in garbles]
     if not garbles or apply_repairs(unit, shifted) != fixed:

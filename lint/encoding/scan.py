@@ -72,5 +72,11 @@ def scan(text: str) -> Scan:
             _hot.clear()
             ascii_part = text.encode("ascii", _HANDLER)
             result = Scan(tuple(_runs), tuple(_hot), bool(ascii_part.translate(None, _ASCII_TEXT)))
-    _local.last = (text, result)
+    if len(text) > _NOT_WORTH_KEEPING:
+        _local.last = (text, result)
     return result
+
+
+# Short strings (a file name, a front matter value) are scanned in no time; keeping
+# them would push out the note the next rule asks about.
+_NOT_WORTH_KEEPING = 256

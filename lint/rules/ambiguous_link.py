@@ -12,7 +12,7 @@ class AmbiguousLink(Rule):
     """A link that several files match, settled by a tie-break.
 
     ## What it does
-    Reports a link whose target matches more than one file (docs/links.md:
+    Reports a link whose target matches more than one file (shared/docs/links.md:
     `[[note]]` with `a/note.md` and `b/note.md`, or `acquiredFM.md` next to
     `acquiredfm.md`, since case is ignored), names every candidate and the one the
     tie-break chose: the file in the linking note's folder (or, for a path, the

@@ -20,7 +20,7 @@ class BrokenAnchor(Rule):
     For `[[Note#Heading]]`, `[[Note#H1#H2]]` (H2 inside H1's section),
     `[[Note#^block-id]]`, `[[#Heading]]` (this note) and `[x](Note.md#heading)`,
     looks the fragment up in the note the link resolves to. Headings are compared
-    as Obsidian makes links to them (docs/links.md): case ignored, markup and the
+    as Obsidian makes links to them (shared/docs/links.md): case ignored, markup and the
     characters `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk. Case-insensitivity
     is our guess, with good support. Markdown links may also use GitHub's anchors
     (`#my-heading`). Block ids are the ` ^id` markers at the end of a line.

@@ -26,7 +26,7 @@ class BrokenLink(Rule):
 
     ## What it does
     Resolves every wikilink, embed and local Markdown link as Obsidian does
-    (docs/links.md: `.md` implied, case ignored, a bare name found anywhere, paths
+    (shared/docs/links.md: `.md` implied, case ignored, a bare name found anywhere, paths
     from the root, as a suffix, or relative with `./` and `../`; with
     `resolution = "quartz"`, as Quartz does) and reports those that find nothing,
     that leave the vault, or whose target differs from the file's name only by
@@ -92,20 +92,28 @@ class BrokenLink(Rule):
                 continue
             index = ctx.shared(f"broken-link.index.{profile}",
                                lambda: _Suggestions(vault, profile, ctx.options.fuzzy_cutoff))
-            yield _broken(link, note.path, index.suggest(link.target, note.path))
+            yield _broken(link, index.suggest(link.target, note.path))
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     help: str
     replacement: str | None = None  # the target to write, when certain
+    alias_of: str | None = None  # the note that has the target as an alias
 
 
-def _broken(link: Link, source: str, hint: Suggestion | None) -> Violation:
-    what = "file" if link.kind == "embed" or _has_extension(link.target) else "note"
+def _broken(link: Link, hint: Suggestion | None) -> Violation:
+    what = "file" if link.kind == "embed" or _kind(link.target) != ".md" else "note"
     message = f"broken link: no {what} `{shown(link.target)}` in the vault"
     if hint is None:
         return Violation(link.target_start, link.target_end, message)
+    if hint.alias_of is not None:
+        name = _stem(hint.alias_of)
+        shown_as = link.display or link.target
+        written = name if fold(shown_as) == fold(name) else f"{name}|{shown_as}"
+        return Violation(link.target_start, link.target_end, message, help=(
+            f"`{link.target}` is an alias of `{hint.alias_of}`, and aliases are not link "
+            f"targets: write [[{written}]]"))
     fix = None
     if hint.replacement is not None and link.kind != "markdown":
         fix = Fix((Edit(link.target_start, link.target_end, hint.replacement),), Applicability.UNSAFE)
@@ -137,14 +145,16 @@ _NON_WORD = re.compile(r"[\W_]+")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
-def _has_extension(target: str) -> bool:
-    return bool(_EXTENSION.search(target)) and not target.lower().endswith(".md")
-
-
 def snake(name: str) -> str:
     """The folded form names are compared by for "did you mean": NFC, case folded,
     invisible characters dropped, every run of spaces and punctuation one '_'."""
     return _NON_WORD.sub("_", fold(visible(name))).strip("_")
+
+
+def _kind(name: str) -> str:
+    """".md" for a note (or a target without an extension), else the extension."""
+    m = _EXTENSION.search(name)
+    return m.group().lower() if m and m.group().lower() != ".md" else ".md"
 
 
 def _stem(path: str) -> str:
@@ -170,6 +180,8 @@ class _Suggestions:
             if invisible(stem):
                 self.hidden.setdefault(fold(visible(stem)), []).append(path)
         self.keys = [k for k in self.snakes if k]
+        # ".md" for notes, else the extension: a broken image is offered images only
+        self.kinds = [_kind(self.snakes[k][0]) for k in self.keys]
         self.words: dict[str, list[int]] = {}
         for i, key in enumerate(self.keys):
             for word in set(key.split("_")):
@@ -206,7 +218,8 @@ class _Suggestions:
                     f"the target contains invisible characters ({_names(chars)}) that "
                     f"`{res.path}` does not have: link [[{clean}]]", clean)
         base = target.rsplit("/", 1)[-1]
-        files = self.hidden.get(fold(visible(base))) or self.hidden.get(fold(visible(base)) + ".md")
+        base = base[:-3] if base.lower().endswith(".md") else base
+        files = self.hidden.get(fold(visible(base)))
         if files and len(files) == 1:
             stem = _stem(files[0])
             return Suggestion(
@@ -242,10 +255,7 @@ class _Suggestions:
         notes = self._aliases.get(fold(target.strip()))
         if not notes:
             return None
-        name = _stem(notes[0])
-        return Suggestion(
-            f"`{target}` is an alias of `{notes[0]}`, and aliases are not link targets: "
-            f"write [[{name}|{target}]]")
+        return Suggestion("", alias_of=notes[0])
 
     def _fuzzy(self, target: str) -> Suggestion | None:
         from rapidfuzz import fuzz, process
@@ -260,9 +270,10 @@ class _Suggestions:
             hits = self.words.get(word, ())
             if len(hits) <= self.COMMON:
                 pool.update(hits)
-        if not pool:
+        kind = _kind(target)
+        choices = {i: self.keys[i] for i in sorted(pool) if self.kinds[i] == kind}
+        if not choices:
             return None
-        choices = {i: self.keys[i] for i in sorted(pool)}
         best = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=self.cutoff)
         if best is None:
             return None
