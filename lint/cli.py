@@ -353,7 +353,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     for link in note.md.links:
         if link.external:
             continue
-        res = linter.vault.resolve(link.target, rel) if link.target else None
+        res = linter.vault.resolve(link.target, rel, linter.config.resolution) if link.target else None
         where = res.path if res and res.path else ("(this note)" if res else "(broken)")
         line, _ = note.position(link.start)
         out.write(f"  line {line}: {note.text[link.start:link.end]} -> {where}\n")

@@ -89,7 +89,8 @@ def _decode(data: bytes) -> tuple[Decoded, str | None]:
     if encoding is None:
         return decoded, None
     codec = {"UTF-16 LE": "utf-16-le", "UTF-16 BE": "utf-16-be", "UTF-16": "utf-16",
-             "UTF-32 LE": "utf-32-le", "UTF-32 BE": "utf-32-be", "UTF-32": "utf-32"}.get(
+             "UTF-32 LE": "utf-32-le", "UTF-32 BE": "utf-32-be", "UTF-32": "utf-32",
+             "Windows-1251": "cp1251"}.get(
         encoding, "cp1252"
     )
     try:

@@ -143,6 +143,8 @@ NOT_LINKS = [
     "[x][undefined]",
     "- [x] task\n- [ ] task",
     "[x]()",
+    "[x](<  >)",
+    "[x](%20)",
     "[x](a b.md)",  # a destination with a space needs <>
     "\\[x](a.md)",
     "`[x](a.md)`",

@@ -37,7 +37,7 @@ def test_concise_snapshot(case: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(case)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    main(["check", ".", "--output-format", "concise", "--config", "notelint.toml",
+    main(["check", ".", "--output-format", "concise", "--config", "notelint.toml", "--no-cache",
           "--select", case.parent.name])
     got = capsys.readouterr().out
     snap = case / "concise.txt"
@@ -56,7 +56,7 @@ def test_fix_result(case: Path, kind: str, tmp_path, monkeypatch, capsys) -> Non
     shutil.copytree(case, work)
     monkeypatch.chdir(work)
     args = ["check", ".", "--fix", "--output-format", "concise", "--config", "notelint.toml",
-            "--select", case.parent.name]
+            "--no-cache", "--select", case.parent.name]
     if kind == "unsafe-fixed":
         args.append("--unsafe-fixes")
     main(args)

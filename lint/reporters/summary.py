@@ -39,5 +39,5 @@ def summary_lines(findings: list[Finding], ctx: ReportContext) -> list[str]:
     if ctx.fixable_remaining:
         lines.append(f"{plural(ctx.fixable_remaining, 'problem')} fixable with `--fix`.")
     if ctx.unsafe_fixable_remaining:
-        lines.append(f"{plural(ctx.unsafe_fixable_remaining, 'more')} with `--fix --unsafe-fixes`.")
+        lines.append(f"{ctx.unsafe_fixable_remaining:,} more with `--fix --unsafe-fixes`.")
     return lines

@@ -26,6 +26,7 @@ def write(case, name, content, encoding="utf-8"):
 
 def vault(case, files, toml=""):
     d = ROOT / case
+    snapshot = (d / "concise.txt").read_bytes() if (d / "concise.txt").exists() else None
     if d.exists():
         shutil.rmtree(d)
     for suffix in (".fixed", ".unsafe-fixed"):
@@ -36,6 +37,8 @@ def vault(case, files, toml=""):
     (d / "notelint.toml").write_text(toml)
     for name, content in files.items():
         write(case, name, content)
+    if snapshot is not None:  # reviewed output: the fixture test compares against it
+        (d / "concise.txt").write_bytes(snapshot)
 
 
 def fixed(case, kind, files):
@@ -48,7 +51,8 @@ def fixed(case, kind, files):
         write(f"{case}.{kind}", name, content)
 
 
-E = lambda rule, n=1: "<!-- expect: " + ", ".join([rule] * n) + " -->"
+def E(rule, n=1):  # noqa: N802 - reads like the marker it writes
+    return "<!-- expect: " + ", ".join([rule] * n) + " -->"
 
 # --- mojibake -------------------------------------------------------------------------
 M = "mojibake"
@@ -99,13 +103,13 @@ fixed(f"{M}/basic", "fixed", {"garbled.md": fixed_fm + "\n".join(p[1] for p in p
 fixed(f"{M}/basic", "unsafe-fixed", {"garbled.md": fixed_fm + "\n".join(p[2] for p in prose_lines) + "\n"})
 
 # --- invalid-utf8 ---------------------------------------------------------------------
-I = "invalid-utf8"
-vault(f"{I}/basic", {
+IU = "invalid-utf8"
+vault(f"{IU}/basic", {
     "stray_bytes.md": (
         "# A UTF-8 note with damage\n\n"
-        f"The caf\udce9 was closed. {E(I)}\n"
-        f"An undefined byte \udc81 here, and the rest is fine: São Paulo. {E(I)}\n"
-        f"Two in a row: \udcc3\udcc3 then text. {E(I)}\n"
+        f"The caf\udce9 was closed. {E(IU)}\n"
+        f"An undefined byte \udc81 here, and the rest is fine: São Paulo. {E(IU)}\n"
+        f"Two in a row: \udcc3\udcc3 then text. {E(IU)}\n"
         "A correct line after them.\n"
     ),
     "latin1.md": ("# Notes\n\nLe mod\udce8le a \udce9t\udce9 publi\udce9 \udce0 Paris.\n"
@@ -116,17 +120,17 @@ vault(f"{I}/basic", {
 # ASCII appended after the UTF-16 text (an even number of bytes: still valid UTF-16).
 marker = b"\n<!-- expect(1): invalid-utf8 -->\n"
 body16 = codecs.BOM_UTF16_LE + "# UTF-16 note\n\nLe café était fermé.\n".encode("utf-16-le")
-write(f"{I}/basic", "utf16.md", body16 + marker + (b" " if len(marker) % 2 else b""))
-(ROOT / f"{I}/basic/README.txt").write_text(
+write(f"{IU}/basic", "utf16.md", body16 + marker + (b" " if len(marker) % 2 else b""))
+(ROOT / f"{IU}/basic/README.txt").write_text(
     "utf16.md is UTF-16 LE with a BOM. Its expect marker is ASCII appended after the\n"
     "UTF-16 text (the harness reads markers as UTF-8); the bytes still decode as UTF-16.\n"
     "latin1.md and stray_bytes.md hold bytes that are not UTF-8 on purpose.\n")
-fixed(f"{I}/basic", "unsafe-fixed", {
+fixed(f"{IU}/basic", "unsafe-fixed", {
     "stray_bytes.md": (
         "# A UTF-8 note with damage\n\n"
-        f"The café was closed. {E(I)}\n"
-        f"An undefined byte \udc81 here, and the rest is fine: São Paulo. {E(I)}\n"
-        f"Two in a row: \udcc3\udcc3 then text. {E(I)}\n"
+        f"The café was closed. {E(IU)}\n"
+        f"An undefined byte \udc81 here, and the rest is fine: São Paulo. {E(IU)}\n"
+        f"Two in a row: \udcc3\udcc3 then text. {E(IU)}\n"
         "A correct line after them.\n"
     ),
 })
