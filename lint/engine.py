@@ -58,7 +58,7 @@ class Processed:
     what the cache keeps. Facts may arrive pickled (from the cache) and are decoded only
     when a cross-note rule needs them."""
 
-    __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "cross_key", "export",
+    __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "_cross_key", "export",
                  "_facts")
 
     def __init__(self, path: str, stat: tuple[int, int, int], digest: str,
@@ -71,7 +71,14 @@ class Processed:
         if export is None and isinstance(facts, NoteFacts):
             export = facts.export
         self.export = export
-        self.cross_key = cross_key if cross_key is not None else _cross_key(export)
+        self._cross_key = cross_key
+
+    @property
+    def cross_key(self) -> str:
+        """Computed only when the cache needs it (a blake2b of the export, ~20 µs)."""
+        if self._cross_key is None:
+            self._cross_key = _cross_key(self.export)
+        return self._cross_key
 
     @property
     def facts(self) -> NoteFacts | None:
@@ -90,7 +97,7 @@ class Processed:
 
     def __reduce__(self):
         return (Processed, (self.path, self.stat, self.digest, self._facts, self.local,
-                            self.directives, self.skip, self.cross_key, self.export))
+                            self.directives, self.skip, self._cross_key, self.export))
 
 
 def _cross_key(export: tuple | None) -> str:

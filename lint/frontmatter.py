@@ -101,7 +101,15 @@ _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 def _is_str(scalar: str) -> bool:
     """Whether YAML 1.1 resolves this plain scalar to a string (PyYAML's own regexes)."""
-    return not any(rx.match(scalar) for _, rx in _IMPLICIT.get(scalar[0], ()))
+    resolvers = _IMPLICIT.get(scalar[0])
+    if resolvers is not None:
+        for _, rx in resolvers:
+            if rx.match(scalar):
+                return False
+    return True
+
+
+_KEYS_SEEN: dict[str, bool] = {}  # the same few keys head every note: resolve each once
 
 
 def _load_simple(source: str, base: int) -> tuple[dict, dict] | None:
@@ -117,8 +125,13 @@ def _load_simple(source: str, base: int) -> tuple[dict, dict] | None:
             if m is None:
                 return None
             key, value = m.group(1), m.group(2)
-            if (key in data or value[0] in _PLAIN_BAD_START or _PLAIN_BAD.search(value)
-                    or not _is_str(key) or not _is_str(value)):
+            key_ok = _KEYS_SEEN.get(key)
+            if key_ok is None:
+                key_ok = _is_str(key)
+                if len(_KEYS_SEEN) < 1000:  # bounded: a hostile vault cannot grow it
+                    _KEYS_SEEN[key] = key_ok
+            if (not key_ok or key in data or value[0] in _PLAIN_BAD_START
+                    or _PLAIN_BAD.search(value) or not _is_str(value)):
                 return None
             data[key] = value
             k0 = base + offset

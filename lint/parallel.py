@@ -50,8 +50,8 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
             p = linter.process(rel, keep_note=False)
             linter.processed[rel] = p
             blob = p.facts_blob if keep_blobs and p.skip is None else None
-            batch.append((rel, p.stat, p.digest, p.cross_key, p.local, p.directives, p.skip,
-                          p.export, blob))
+            key = p.cross_key if keep_blobs else None  # only the cache compares them
+            batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, p.export, blob))
             if len(batch) >= BATCH:
                 conn.send_bytes(pickle.dumps(("parsed", batch), -1))
                 batch = []

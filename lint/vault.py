@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -310,6 +311,7 @@ _HEADING_DROP = re.compile(r"[#|^:%\[\]*_`~=]+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # headings repeat across notes ("Overview", "Summary")
 def heading_key(text: str) -> str:
     """A heading or `#fragment` as compared: NFC, case-insensitive, markup and
     `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk."""
@@ -320,6 +322,7 @@ def heading_key(text: str) -> str:
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def github_slug(text: str) -> str:
     """GitHub's heading anchor: lowercase, punctuation dropped, spaces as '-'."""
     return _SLUG_DROP.sub("", unicodedata.normalize("NFC", text).strip().lower()).replace(" ", "-")
