@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 3
 MAGIC = b"notelint-cache\n"
 
-# An entry: (stat key, content digest, cross key, local findings blob, facts blob)
+# An entry: (stat key, content digest, cross key, local findings blob (b"": none), export blob)
 Entry = tuple[tuple[int, int, int], str, str, bytes, bytes]
 
 
@@ -52,12 +52,20 @@ def _secret() -> bytes | None:
 
 
 class Cache:
+    """Two files: the index (`KEY.bin`: per file its stat, digest, cross key, findings
+    and export; read by every run) and the facts (`KEY.facts`: per note its pickled
+    NoteFacts; read only when a cross-note rule must re-run on a note it did not parse,
+    so a warm run over 50,000 notes never reads them)."""
+
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
         self.file = folder / f"{key}.bin"
+        self.facts_file = folder / f"{key}.facts"
         self.files: dict[str, Entry] = {}
         self.signature: str | None = None
         self.cross: dict[str, tuple[str, bytes]] = {}  # path -> (digest, findings blob)
+        self._facts: dict[str, bytes] | None = None  # loaded on first use
+        self._new_facts: dict[str, bytes] = {}
         self._secret = _secret()
         self.dirty = False
 
@@ -66,24 +74,45 @@ class Cache:
         return self._secret is not None
 
     def load(self) -> None:
+        loaded = self._read(self.file)
+        if loaded is not None:
+            self.files, self.signature, self.cross = loaded
+
+    def facts_blob(self, path: str) -> bytes | None:
+        if path in self._new_facts:
+            return self._new_facts[path]
+        if self._facts is None:
+            self._facts = self._read(self.facts_file) or {}
+        return self._facts.get(path)
+
+    def put_facts(self, path: str, blob: bytes) -> None:
+        self._new_facts[path] = blob
+        self.dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget files that are gone (after a run that saw the whole vault)."""
+        if any(p not in keep for p in self.files):
+            self.files = {p: e for p, e in self.files.items() if p in keep}
+            self.cross = {p: c for p, c in self.cross.items() if p in keep}
+            self.dirty = True
+
+    def _read(self, file: Path) -> Any:
         if self._secret is None:
-            return
+            return None
         try:
-            raw = self.file.read_bytes()
+            raw = file.read_bytes()
         except OSError:
-            return
+            return None
         if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 32:
-            return
+            return None
         mac, body = raw[len(MAGIC): len(MAGIC) + 32], raw[len(MAGIC) + 32:]
         if not hmac.compare_digest(mac, self._mac(body)):
-            return  # foreign or corrupt: rebuilt, never trusted
+            return None  # foreign or corrupt: rebuilt, never trusted
         try:
-            fmt, files, signature, cross = pickle.loads(body)
+            fmt, payload = pickle.loads(body)
         except Exception:  # noqa: BLE001 - a verified but unreadable file: rebuild
-            return
-        if fmt != FORMAT:
-            return
-        self.files, self.signature, self.cross = files, signature, cross
+            return None
+        return payload if fmt == FORMAT else None
 
     def _mac(self, body: bytes) -> bytes:
         assert self._secret is not None
@@ -92,22 +121,28 @@ class Cache:
     def save(self) -> None:
         if self._secret is None or not self.dirty:
             return
-        body = pickle.dumps((FORMAT, self.files, self.signature, self.cross),
-                            protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by notelint: the cache is never committed.\n*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(MAGIC + self._mac(body) + body)
-            os.replace(tmp, self.file)
-            for old in self.folder.glob("*.bin"):  # caches of other configs and versions
-                if old != self.file:
+            self._write(self.file, (self.files, self.signature, self.cross))
+            if self._new_facts:
+                facts = self._facts if self._facts is not None else (self._read(self.facts_file) or {})
+                facts.update(self._new_facts)
+                self._write(self.facts_file, {p: b for p, b in facts.items() if p in self.files})
+            for old in self.folder.iterdir():  # caches of other configs and versions
+                if old.suffix in (".bin", ".facts") and old not in (self.file, self.facts_file):
                     old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only vault still gets linted
+
+    def _write(self, file: Path, payload: Any) -> None:
+        body = pickle.dumps((FORMAT, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + self._mac(body) + body)
+        os.replace(tmp, file)
 
 
 def cache_key(*parts: Any) -> str:

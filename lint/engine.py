@@ -15,6 +15,7 @@ import stat
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from lint import __version__, discover
 from lint.cache import Cache, cache_key
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation
-from lint.facts import NoteFacts
+from lint.facts import NoteFacts, export_of, pack, unpack
 from lint.note import Note, parse_note
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
@@ -64,7 +65,7 @@ class Processed:
     def __init__(self, path: str, stat: tuple[int, int, int], digest: str,
                  facts: NoteFacts | bytes | None, local: tuple[Finding, ...],
                  directives: tuple[tuple, ...], skip: str | None = None,
-                 cross_key: str | None = None, export: tuple | None = None) -> None:
+                 cross_key: str | None = None, export: tuple | bytes | None = None) -> None:
         self.path, self.stat, self.digest = path, stat, digest
         self.local, self.directives, self.skip = local, directives, skip
         self._facts = facts
@@ -84,27 +85,29 @@ class Processed:
     def facts(self) -> NoteFacts | None:
         """The full facts; decoded from the cache's bytes on first use. A note parsed in a
         worker without its facts kept shows its export (all but its links)."""
+        if callable(self._facts):  # in the cache's facts file, read on first use
+            self._facts = self._facts()  # type: ignore[assignment]
         if isinstance(self._facts, bytes):
-            self._facts = pickle.loads(self._facts)
+            self._facts = unpack(self._facts)  # type: ignore[assignment]
         elif self._facts is None and self.export is not None:
-            return NoteFacts.lite(self.path, self.digest, self.export)
+            return NoteFacts.lite(self.path, self.digest, export_of(self.export))
         return self._facts
 
     @property
     def facts_blob(self) -> bytes:
         f = self._facts
-        return f if isinstance(f, bytes) else pickle.dumps(f, pickle.HIGHEST_PROTOCOL)
+        return f if isinstance(f, bytes) else pack(f)
 
     def __reduce__(self):
         return (Processed, (self.path, self.stat, self.digest, self._facts, self.local,
                             self.directives, self.skip, self._cross_key, self.export))
 
 
-def _cross_key(export: tuple | None) -> str:
+def _cross_key(export: tuple | bytes | None) -> str:
     """What other notes can see of this one: a change here re-runs cross-note rules."""
     if export is None:
         return "-"
-    data, headings, blocks = export
+    data, headings, blocks = export_of(export)
     title = data.get("title") if data else None
     aliases = (data.get("aliases"), data.get("Aliases")) if data else None
     return cache_key([h[1] for h in headings], [b[0] for b in blocks], title, aliases)
@@ -171,7 +174,7 @@ class Linter:
         self.report_paths = self._report_paths(targets)
         self.processed: dict[str, Processed] = {}
         # What other notes may see of each note (lint/parallel.py): path -> export.
-        self.exports: dict[str, tuple] = {}
+        self.exports: dict[str, tuple | bytes] = {}
         self.notes: dict[str, Note] = {}  # notes parsed in this process (fixer, code frames)
         self.fix_problems: list[Finding] = []
         self.cache: Cache | None = None
@@ -301,7 +304,7 @@ class Linter:
     def _facts(self, rel: str) -> NoteFacts | None:
         p = self.processed.get(rel)
         if p is None and rel in self.exports:  # in a worker: another worker's note
-            return NoteFacts.lite(rel, "", self.exports[rel])
+            return NoteFacts.lite(rel, "", export_of(self.exports[rel]))
         p = p or self._from_cache(rel)
         if p is None:
             p = self.process(rel)
@@ -315,9 +318,14 @@ class Linter:
         if p.export is not None:
             self.exports[p.path] = p.export
         if self.cache is not None and p.path != self.stdin_rel and p.stat != (0, 0, 0):
-            self.cache.files[p.path] = (p.stat, p.digest, p.cross_key,
-                                        pickle.dumps((p.local, p.directives, p.skip, p.export), -1),
-                                        p.facts_blob if p.skip is None else b"")
+            # Most notes have no finding, directive or skip reason: b"" costs nothing
+            # to store or to read back.
+            quiet = not p.local and not p.directives and p.skip is None
+            local = b"" if quiet else pack((p.local, p.directives, p.skip))
+            export = p.export if isinstance(p.export, bytes) else pack(p.export)
+            self.cache.files[p.path] = (p.stat, p.digest, p.cross_key, local, export)
+            if p.skip is None and not callable(p._facts):
+                self.cache.put_facts(p.path, p.facts_blob)
             self.cache.dirty = True
 
     def _from_cache(self, rel: str) -> Processed | None:
@@ -332,9 +340,10 @@ class Linter:
             return None
         if st != entry[0]:
             return None
-        local, ds, skip, export = pickle.loads(entry[3])
-        p = Processed(rel, st, entry[1], entry[4] if skip is None else None, local, ds, skip,
-                      cross_key=entry[2], export=export)
+        local, ds, skip = unpack(entry[3]) if entry[3] else ((), (), None)
+        export = entry[4]
+        facts = partial(self.cache.facts_blob, rel) if skip is None else None
+        p = Processed(rel, st, entry[1], facts, local, ds, skip, cross_key=entry[2], export=export)
         self.processed[rel] = p
         if export is not None:
             self.exports[rel] = export
@@ -398,6 +407,8 @@ class Linter:
             findings += self._finalise(p, raw)
         findings.sort(key=lambda f: f.sort_key)
         if self.cache is not None:
+            if everything:
+                self.cache.prune(set(self.vault.files))
             self.cache.save()
         return findings
 

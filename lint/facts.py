@@ -4,7 +4,10 @@ between processes. Cross-note rules read only these, never a note's text."""
 from __future__ import annotations
 
 import copyreg
+import pickle
 import posixpath
+import zlib
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +63,7 @@ class NoteFacts(Named):
     digest: str
     data: dict[str, Any] | None  # front matter data (None: none, or it did not load)
     md: Markdown  # headings, block ids and links; code and comment spans are left empty
-    line_starts: tuple[int, ...]
+    line_starts: array  # array('q'): 8 bytes a line, not a 36-byte int object
     length: int
 
     @property
@@ -76,9 +79,24 @@ class NoteFacts(Named):
         data, headings, blocks = export
         md = Markdown(tuple(Heading(*h) for h in headings), tuple(BlockId(*b) for b in blocks),
                       (), (), ())
-        return cls(path, digest, data, md, (0,), 0)
+        return cls(path, digest, data, md, array("q", (0,)), 0)
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))
         line = bisect_right(self.line_starts, offset) - 1
         return line + 1, offset - self.line_starts[line] + 1
+
+
+# Facts and exports travel between processes and sit in the cache as bytes, decoded
+# only where a rule needs them: a warm run over 50,000 notes decodes almost none.
+def pack(value: object, compress: bool = False) -> bytes:
+    raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(raw, 1) if compress else raw
+
+
+def unpack(blob: bytes, compressed: bool = False) -> object:
+    return pickle.loads(zlib.decompress(blob) if compressed else blob)
+
+
+def export_of(value: tuple | bytes) -> tuple:
+    return value if isinstance(value, tuple) else unpack(value)  # type: ignore[return-value]

@@ -15,13 +15,50 @@ from typing import Any
 import yaml
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, whose scalar constructors fail as YAML errors with a position.
+
+    PyYAML's own constructors raise bare ValueError, KeyError, IndexError or
+    AttributeError on values the resolver accepted but Python rejects (issue 7, found
+    by tests/test_properties.py): `date: 2024-02-30`, an int of 5,000 digits (past
+    Python's int-string limit), `!!int abc`, `!!bool x`, `!!timestamp x`. Uncaught, one
+    such note aborted the whole run with a traceback."""
+
+
+def _guarded(construct: Any) -> Any:
+    def guarded(loader: Any, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as e:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            kind = _KINDS.get(tag, f"{tag} value")
+            shown = node.value if isinstance(node.value, str) else ""
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            why = f": {e}" if isinstance(e, ValueError) and len(str(e)) < 80 else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"`{shown}` is not a valid {kind}{why}", node.start_mark
+            ) from None
+    return guarded
+
+
+_KINDS = {"!!timestamp": "date", "!!int": "integer", "!!float": "number", "!!bool": "boolean"}
+
+
+for _tag, _construct in list(_Loader.yaml_constructors.items()):
+    _Loader.add_constructor(_tag, _guarded(_construct))
 
 # An opening delimiter is exactly "---" on the first line (trailing blanks tolerated).
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+# A line starts after any line ending, a lone CR included (as in lint/text.py and the
+# scanner): with `^` alone, CR-only front matter was "never closed".
+_CLOSE = re.compile(r"(?:^|(?<=\r))(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
 
 # Guards against hostile YAML (issue 7): "billion laughs" alias expansion and deep nesting.
 MAX_EXPANDED_NODES = 100_000
@@ -91,7 +128,10 @@ def parse(text: str) -> FrontMatter | None:
     return FrontMatter(0, body_start, yaml_start, yaml_end, True, data, problems, places)
 
 
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+([^\s].*?)[ ]*\r?$")
+# The value ends at its last character that is no blank and no CR. (A lazy `.*?` followed
+# by `[ ]*\r?$` retried the blank tail at every step: 40 KB of blanks in one value took
+# 14 s, quadratic; this matches the same values in linear time.)
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+([^\s](?:.*[^ \r])?)[ ]*\r?$")
 # A plain scalar that YAML reads as a string: no indicator first, no `: ` or ` #` inside,
 # no `:` last, and only characters PyYAML's reader accepts that are no line breaks.
 _PLAIN_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -175,8 +215,11 @@ def load(source: str, base: int = 0) -> tuple[dict | None, tuple[Problem, ...], 
 
 def _yaml_message(e: yaml.MarkedYAMLError, source: str) -> str:
     if e.problem and "could not determine a constructor for the tag" in e.problem:
-        tag = e.problem.rsplit("tag:yaml.org,2002:", 1)[-1].rstrip("'")
-        return f"tag `!!{tag}` is not allowed: front matter is loaded safely and builds no objects"
+        # PyYAML: "... for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"; a
+        # local tag (`!foo`) has no prefix, and was shown as the whole sentence.
+        tag = e.problem.partition(" for the tag ")[2].strip("'")
+        tag = tag.replace("tag:yaml.org,2002:", "!!", 1)
+        return f"tag `{tag}` is not allowed: front matter is loaded safely and builds no objects"
     parts = [p for p in (e.context, e.problem) if p]
     msg = ", ".join(parts) if parts else "invalid YAML"
     if e.context_mark is not None and e.problem_mark is not None:
@@ -219,7 +262,10 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
         raise yaml.YAMLError(f"front matter is nested more than {MAX_DEPTH} levels deep")
     known = memo.get(id(node))
     if known is not None:
+        if known < 0:  # met again while still measuring it: `a: &a [*a]`
+            raise yaml.YAMLError("front matter refers to itself through an alias")
         return known
+    memo[id(node)] = -1
     size = 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:

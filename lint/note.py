@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -41,7 +42,7 @@ class Note(Named):
     def facts(self) -> NoteFacts:
         """What other notes may know of this one (see lint/facts.py)."""
         md = markdown.Markdown(self.md.headings, self.md.block_ids, self.md.links, (), ())
-        return NoteFacts(self.path, self.digest, self.data, md, tuple(self.lines.starts),
+        return NoteFacts(self.path, self.digest, self.data, md, array("q", self.lines.starts),
                          len(self.text))
 
     def in_code(self, offset: int) -> bool:

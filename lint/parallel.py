@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lint.facts import pack
+
 if TYPE_CHECKING:
     from lint.engine import Linter
 
@@ -51,7 +53,8 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
             linter.processed[rel] = p
             blob = p.facts_blob if keep_blobs and p.skip is None else None
             key = p.cross_key if keep_blobs else None  # only the cache compares them
-            batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, p.export, blob))
+            export = pack(p.export) if keep_blobs and p.export is not None else p.export
+            batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, export, blob))
             if len(batch) >= BATCH:
                 conn.send_bytes(pickle.dumps(("parsed", batch), -1))
                 batch = []
