@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = 3
+FORMAT = 4
+RECENT_MAX = 200  # facts kept in the index before they are merged into the facts file
 MAGIC = b"notelint-cache\n"
 
 # An entry: (stat key, content digest, cross key, local findings blob (b"": none), export blob)
@@ -66,6 +67,9 @@ class Cache:
         self.cross: dict[str, tuple[str, bytes]] = {}  # path -> (digest, findings blob)
         self._facts: dict[str, bytes] | None = None  # loaded on first use
         self._new_facts: dict[str, bytes] = {}
+        # Facts of notes changed since the facts file was written ride in the index, so
+        # a run that re-parses a few notes rewrites the small file only.
+        self._recent: dict[str, bytes] = {}
         self._secret = _secret()
         self.dirty = False
 
@@ -76,11 +80,12 @@ class Cache:
     def load(self) -> None:
         loaded = self._read(self.file)
         if loaded is not None:
-            self.files, self.signature, self.cross = loaded
+            self.files, self.signature, self.cross, self._recent = loaded
 
     def facts_blob(self, path: str) -> bytes | None:
-        if path in self._new_facts:
-            return self._new_facts[path]
+        for fresh in (self._new_facts, self._recent):
+            if path in fresh:
+                return fresh[path]
         if self._facts is None:
             self._facts = self._read(self.facts_file) or {}
         return self._facts.get(path)
@@ -126,11 +131,14 @@ class Cache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by notelint: the cache is never committed.\n*\n")
-            self._write(self.file, (self.files, self.signature, self.cross))
-            if self._new_facts:
+            recent = {**self._recent, **self._new_facts}
+            if len(recent) > RECENT_MAX:
                 facts = self._facts if self._facts is not None else (self._read(self.facts_file) or {})
-                facts.update(self._new_facts)
+                facts.update(recent)
                 self._write(self.facts_file, {p: b for p, b in facts.items() if p in self.files})
+                recent = {}
+            recent = {p: b for p, b in recent.items() if p in self.files}
+            self._write(self.file, (self.files, self.signature, self.cross, recent))
             for old in self.folder.iterdir():  # caches of other configs and versions
                 if old.suffix in (".bin", ".facts") and old not in (self.file, self.facts_file):
                     old.unlink(missing_ok=True)

@@ -310,6 +310,10 @@ class Linter:
             p = self.process(rel)
             self.stats["parsed"] += 1
             self.adopt(p)
+        if not isinstance(p._facts, NoteFacts) and p.export is not None and not self.vault_rules:
+            # Cross-note rules read other notes' headings, block ids and front matter
+            # only: the export has them, and the facts file stays unread.
+            return NoteFacts.lite(rel, p.digest, export_of(p.export))
         return p.facts
 
     def adopt(self, p: Processed) -> None:
