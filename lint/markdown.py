@@ -41,7 +41,7 @@ on purpose:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from urllib.parse import unquote
@@ -131,7 +131,9 @@ _LIST_ITEM = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)([ \t]*)")
 # For the fast path (no code can exist): what needs the line pass after all, and
 # an ATX heading line, after quote markers.
 _NEEDS_LINES = re.compile(r"^[> ]* {4}|^[> ]*(?:=+|-+) *$|^[> ]*(?:[-+*]|\d{1,9}[.)]) +#", re.M)
-_PLAIN_ATX = re.compile(r"^(?: {0,3}> ?)* {0,3}(#{1,6})(?:[ ]+(.*?))?[ ]*$", re.M)
+# Possessive: `> ?` and ` {0,3}` could share spaces, and a line of `> > > ...` without
+# `#` then backtracked exponentially. Giving spaces back never helps a match here.
+_PLAIN_ATX = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(#{1,6})(?:[ ]+(.*?))?[ ]*$", re.M)
 # Characters a line must start with (after indentation) to be more than paragraph text.
 _BLOCK_START = frozenset("`~#$<-*_+=0123456789")
 _NOT_PLAIN = _BLOCK_START | frozenset(" \t>")
@@ -703,17 +705,36 @@ def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
         ))
 
 
+class _LineBounds:
+    """Where the line holding an offset starts and ends, by bisection over the line
+    breaks found once: searching back and forth from each `](` was O(lines x size)."""
+
+    __slots__ = ("starts", "ends", "floor", "size")
+
+    def __init__(self, text: str, start: int) -> None:
+        breaks = [(m.start(), m.end()) for m in _EOL.finditer(text, start)]
+        self.starts = [a for a, _ in breaks]
+        self.ends = [b for _, b in breaks]
+        self.floor, self.size = start, len(text)
+
+    def around(self, k: int) -> tuple[int, int]:
+        i = bisect_left(self.starts, k)
+        line_end = self.starts[i] if i < len(self.starts) else self.size
+        line_start = self.ends[i - 1] if i > 0 else self.floor
+        return line_start, line_end
+
+
 def _markdown_links(
     text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link]
 ) -> None:
-    definitions = _definitions(text, start, spans, wikis, out) if "]:" in text else {}
+    bounds = _LineBounds(text, start)
+    definitions = _definitions(text, start, spans, wikis, out, bounds) if "]:" in text else {}
     k = text.find("](", start)
     line_end = -1
     pairs: dict[int, int] = {}
     while k >= 0:
         if k >= line_end:  # pair the brackets of this line
-            line_start = max(text.rfind("\n", start, k), text.rfind("\r", start, k)) + 1
-            line_end = min(_line_end(text, k, "\n"), _line_end(text, k, "\r"))
+            line_start, line_end = bounds.around(k)
             pairs = _bracket_pairs(text, max(line_start, start), line_end, spans)
         opening = pairs.get(k, -1)
         m = _MD_DEST.match(text, k + 1) if opening >= 0 else None
@@ -732,11 +753,6 @@ def _markdown_links(
         k = text.find("](", k + 2)
     if definitions:
         _references(text, start, spans, wikis, definitions, out)
-
-
-def _line_end(text: str, pos: int, eol: str) -> int:
-    k = text.find(eol, pos)
-    return len(text) if k < 0 else k
 
 
 def _bracket_pairs(text: str, lo: int, hi: int, spans: _Spans) -> dict[int, int]:
@@ -759,14 +775,15 @@ def _bracket_pairs(text: str, lo: int, hi: int, spans: _Spans) -> dict[int, int]
 
 
 def _definitions(
-    text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link]
+    text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link], bounds: _LineBounds
 ) -> dict[str, tuple[str, int]]:
     """Reference definitions "[label]: dest" (links themselves), by normalised label."""
     found: dict[str, tuple[str, int]] = {}
     k = text.find("]:", start)
     while k >= 0:
-        line = max(text.rfind("\n", start, k), text.rfind("\r", start, k)) + 1
-        line = max(line, start)
+        # A definition starts its line, so only a line's first `]:` can close its label:
+        # one match a line, then on to the next line (many `]:` on a line stay linear).
+        line, line_end = bounds.around(k)
         m = _MD_DEFINITION.match(text, line)
         if m is not None and m.end(1) == k and not spans.overlaps(line, m.end()) \
                 and not wikis.overlaps(line, m.end()):
@@ -775,7 +792,7 @@ def _definitions(
             link = _markdown_link(m[g], m.start(g), m[1].strip(), m.start(1) - 1, m.end())
             if link is not None:
                 out.append(link)
-        k = text.find("]:", k + 2)
+        k = text.find("]:", max(k + 2, line_end))
     return found
 
 
