@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -94,15 +95,39 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
 
-    def display_path(self, cwd: str | None = None) -> str:
-        """The path relative to cwd (default: the process's), POSIX, as users type it."""
+    def display_path(self, cwd: str | None = None, raw: bool = False) -> str:
+        """The path relative to cwd (default: the process's), POSIX, as users type it.
+
+        Escaped for display (see safe_text) unless raw: a file name may hold a newline,
+        an escape sequence or bytes that are not UTF-8."""
         import os
 
-        if not self.root:
-            return self.path
-        full = os.path.join(self.root, self.path)
-        try:
-            rel = os.path.relpath(full, cwd or os.getcwd())
-        except ValueError:  # another drive on Windows
-            rel = full
-        return rel.replace(os.sep, "/")
+        rel = self.path
+        if self.root:
+            full = os.path.join(self.root, self.path)
+            try:
+                rel = os.path.relpath(full, cwd or os.getcwd())
+            except ValueError:  # another drive on Windows
+                rel = full
+            rel = rel.replace(os.sep, "/")
+        return rel if raw else safe_text(rel)
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = m.group()
+    if c in _NAMED:
+        return _NAMED[c]
+    if "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+def safe_text(s: str) -> str:
+    """Text from a vault as it may be shown anywhere: control characters (a terminal
+    escape, a newline that would start a `::error` workflow command) and undecodable
+    bytes are spelled out, so output is valid UTF-8 that moves no cursor."""
+    return _UNSAFE.sub(_escape, s) if _UNSAFE.search(s) else s

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from lint import __version__, discover
 from lint.cache import Cache, cache_key
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
-from lint.diagnostic import Finding, FixedEdit, Severity, Violation
+from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
 from lint.note import Note, parse_note
 from lint.rule import Context, Rule
@@ -531,7 +531,8 @@ class Linter:
     def _stamp(self, path: str, rule: type[Rule], message: str, help: str | None,
                line: int, col: int, end_line: int, end_col: int) -> Finding:
         return Finding(path, line, col, end_line, end_col, rule.code, rule.name,
-                       self.severity_of(rule), message, help, root=str(self.root))
+                       self.severity_of(rule), safe_text(message),
+                       None if help is None else safe_text(help), root=str(self.root))
 
     def _finalise(self, p: Processed, raw: list[Finding], with_unused: bool = True) -> list[Finding]:
         ignored = [sel for glob, sels in self.config.per_file_ignores.items()

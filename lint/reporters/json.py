@@ -21,7 +21,7 @@ def finding_dict(f: Finding, cwd: str) -> dict[str, Any]:
             ],
         }
     return {
-        "path": f.display_path(cwd),
+        "path": f.display_path(cwd, raw=True),  # exact; ensure_ascii escapes it
         "line": f.line,
         "column": f.column,
         "end_line": f.end_line,

@@ -73,8 +73,9 @@ def _fallback_descriptor(code: str, name: str) -> dict[str, Any]:
 
 
 def uri(path: str) -> str:
-    # artifactLocation.uri is a URI reference: spaces and non-ASCII must be escaped.
-    return quote(path, safe="/")
+    # artifactLocation.uri is a URI reference: spaces and non-ASCII must be escaped;
+    # a name that is not UTF-8 is percent-encoded byte for byte (surrogateescape).
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -126,7 +127,7 @@ def sarif_log(findings: list[Finding], ctx: ReportContext, root: str) -> dict[st
     results = []
     for f in findings:
         path = repo_path(f, root)
-        location = {"uri": uri(path)}
+        location = {"uri": uri(f.display_path(root, raw=True))}
         source = ctx.sources.get(f.path, "")
         snippet = source[f.start : f.end] if f.end > f.start else ""
         key = (f.code, path, f.message, snippet)
