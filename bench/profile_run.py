@@ -5,6 +5,7 @@
     python bench/profile_run.py --notes 10000 --tool pyinstrument
     python bench/profile_run.py --notes 10000 --tool py-spy   # the real run, workers included
     python bench/profile_run.py path/to/vault --top 25
+    python bench/profile_run.py --compare-jobs 200,400,800,1000   # the parallel threshold
 
 cProfile and pyinstrument profile notelint inside this process; they cannot see forked
 workers, so they force one process (the parallel threshold is raised for the run): the
@@ -102,7 +103,9 @@ def with_py_spy(vault: Path, top: int, rate: int) -> None:
                 continue
             n = int(count)
             frames = [frame_name(f) for f in stack.split(";")]
-            frames = [f for f in frames if not f.startswith("process ")]  # py-spy's pid frame
+            # py-spy's pid frame, the entry point and multiprocessing's plumbing tell nothing
+            frames = [f for f in frames if not f.startswith(("process ", "<module> "))
+                      and "(multiprocessing/" not in f]
             total += n
             for f in set(frames):
                 cumulative[f] += n
@@ -118,6 +121,35 @@ def with_py_spy(vault: Path, top: int, rate: int) -> None:
         print()
 
 
+JOBS_CODE = """
+import sys, lint.parallel
+lint.parallel.PARALLEL_THRESHOLD = {threshold}
+from lint.cli import main
+sys.exit(main(['check', {vault!r}, '-q', '--output-format', 'concise', '--no-cache']))
+"""
+
+
+def compare_jobs(sizes: list[int], runs: int, seed: int, defect_rate: float) -> None:
+    """One process against the parallel workers, --no-cache, at each size: where the
+    parallel threshold (lint/parallel.py) should sit on this machine."""
+    from run import ensure_vault
+
+    print("| notes | one process s | parallel workers s |\n|---:|---:|---:|")
+    for n in sizes:
+        vault, _ = ensure_vault(BENCH / "out", n, seed, defect_rate)
+        medians = []
+        for threshold in (1 << 62, 0):
+            walls = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-c",
+                                JOBS_CODE.format(threshold=threshold, vault=str(vault))],
+                               stdout=subprocess.DEVNULL)
+                walls.append(time.perf_counter() - t0)
+            medians.append(sorted(walls)[len(walls) // 2])
+        print(f"| {n:,} | {medians[0]:.2f} | {medians[1]:.2f} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("vault", nargs="?", type=Path, help="default: bench/out/vault-N (--notes)")
@@ -127,7 +159,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--tool", choices=("cprofile", "pyinstrument", "py-spy"), default="cprofile")
     ap.add_argument("--top", type=int, default=15)
     ap.add_argument("--rate", type=int, default=250, help="py-spy samples a second")
+    ap.add_argument("--compare-jobs", metavar="SIZES",
+                    help="instead: time one process against the workers at these sizes "
+                         "(comma-separated), 5 runs each")
     a = ap.parse_args(argv)
+    if a.compare_jobs:
+        compare_jobs([int(x) for x in a.compare_jobs.split(",")], 5, a.seed, a.defect_rate)
+        return
     vault = a.vault
     if vault is None:
         from run import ensure_vault

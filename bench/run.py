@@ -15,7 +15,7 @@ child process (interpreter start included), the median of --runs runs:
 - one changed: a sentence appended to one note's body, then run (a new sentence each run).
 
 Peak memory is the largest resident set of any one process of the run (`ru_maxrss` from
-wait4, as `/usr/bin/time -f %M` reports it), and, from one extra cold run sampled every
+wait4, as `/usr/bin/time -f %M` reports it; taken by a small launcher, see LAUNCHER), and, from one extra cold run sampled every
 50 ms, the peak of the summed PSS of the whole process tree (notelint forks workers, and
 PSS shares the pages they have in common with the parent fairly among them).
 
@@ -109,8 +109,36 @@ class TreeSampler(threading.Thread):
             while i < len(pids):
                 pids += _children(pids[i])
                 i += 1
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
+            # pids[0] is the launcher: not counted
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids[1:]))
             self.stop.wait(self.interval)
+
+
+# The child is started by a small Python launcher, which forks, execs, times and reaps
+# it. Linux starts a process's ru_maxrss at the peak RSS of the process it was exec'ed
+# from, so a child spawned straight from this (large, after generating 50k notes) script
+# would report at least this script's size; the launcher's 10 MB is the floor instead.
+LAUNCHER = r"""
+import json, os, sys, time
+argv, out, err, cwd = sys.argv[4:], sys.argv[1], sys.argv[2], sys.argv[3]
+fds = [os.open(os.devnull, os.O_RDONLY), os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+       os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        for i, fd in enumerate(fds):
+            os.dup2(fd, i)
+        if cwd:
+            os.chdir(cwd)
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+sys.stdout.write(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+                             "maxrss_kb": ru.ru_maxrss, "rc": os.waitstatus_to_exitcode(status)}))
+"""
 
 
 def run_child(argv: list[str], log: Path, cwd: Path | None = None, sample: bool = False,
@@ -118,20 +146,19 @@ def run_child(argv: list[str], log: Path, cwd: Path | None = None, sample: bool 
     """Run argv to completion; stdout and stderr go to log.out and log.err."""
     out, err = log.with_suffix(".out"), log.with_suffix(".err")
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                                env=env)
-        sampler = TreeSampler(proc.pid) if sample else None
-        if sampler:
-            sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if sampler:
-            sampler.stop.set()
-            sampler.join()
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, out, err,
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(out), str(err), str(cwd or ""),
+                             *argv], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env)
+    sampler = TreeSampler(proc.pid) if sample else None
+    if sampler:
+        sampler.start()
+    report, _ = proc.communicate()
+    if sampler:
+        sampler.stop.set()
+        sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the launcher failed (exit {proc.returncode}) for {argv}")
+    r = json.loads(report)
+    return Run(r["wall"], r["cpu"], r["maxrss_kb"] / 1024, r["rc"], out, err,
                sampler.peak_kb / 1024 if sampler else None)
 
 
@@ -160,6 +187,7 @@ class Result:
     rss: dict[str, float] = field(default_factory=dict)
     pss_mb: float | None = None
     findings: int | None = None
+    key: str = "-"  # answer key: found/expected, and findings on no defect's line
     problems: list[str] = field(default_factory=list)
 
     def med(self, mode: str) -> float:
@@ -223,9 +251,33 @@ class Notelint:
                 if out != base:
                     res.problems.append(f"{mode} output differs from --no-cache "
                                         f"({out.count(NL)} vs {res.findings} lines)")
+        key = vault.with_name(vault.name + ".expected.jsonl")
+        if base is not None and key.is_file():
+            res.key = check_key(key, base.decode("utf-8", "replace"), vault.name)
         if cache_dir is None:
             shutil.rmtree(cache, ignore_errors=True)
         return res
+
+
+def check_key(key: Path, output: str, name: str) -> str:
+    """Compare concise output with a generator's answer key: `found/expected, N extra`.
+    A file-scope defect matches any line of its file; several findings on one defect's
+    line (a mojibake run each) count once."""
+    want = set()
+    for line in key.read_text().splitlines():
+        e = json.loads(line)
+        want.add((e["path"], e["line"] if e["scope"] == "line" else 0, e["rule"]))
+    file_scope = {(p, r) for p, n, r in want if n == 0}
+    got = set()
+    for line in output.splitlines():
+        head, _, rest = line.partition(": ")
+        parts = head.rsplit(":", 2)
+        rule = rest.split("[", 1)[-1].split("]", 1)[0]
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        path = parts[0].replace(os.sep, "/").split(f"{name}/", 1)[-1]
+        got.add((path, 0 if (path, rule) in file_scope else int(parts[1]), rule))
+    return f"{len(want & got)}/{len(want)}, {len(got - want)} extra"
 
 
 def ensure_vault(out: Path, notes: int, seed: int, defect_rate: float) -> tuple[Path, float]:
@@ -238,7 +290,9 @@ def ensure_vault(out: Path, notes: int, seed: int, defect_rate: float) -> tuple[
         return vault, 0.0
     t0 = time.perf_counter()
     stamp.unlink(missing_ok=True)
-    make_vault.generate(vault, notes, seed, defect_rate)
+    subprocess.run([sys.executable, str(BENCH / "make_vault.py"), str(vault), "--notes", str(notes),
+                    "--seed", str(seed), "--defect-rate", str(defect_rate)],
+                   check=True, stdout=subprocess.DEVNULL)  # not here: this process stays small
     stamp.write_text(want)
     return vault, time.perf_counter() - t0
 
@@ -371,8 +425,8 @@ def machine() -> str:
 def table(results: list[Result]) -> list[str]:
     rows = ["| vault | notes | MB | no-cache s | cold s | warm s | one changed s | "
             "notes/s (cold) | CPU s (cold) | peak RSS MB (one process) | peak PSS MB (all processes) | "
-            "findings | load 1/5/15 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+            "findings | answer key | load 1/5/15 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in results:
         cold = r.med("cold")
         rows.append(
@@ -380,8 +434,26 @@ def table(results: list[Result]) -> list[str]:
             f"{fmt_s(cold)} | {fmt_s(r.med('warm'))} | {fmt_s(r.med('one-changed'))} | "
             f"{r.notes / cold:,.0f} | {fmt_s(median(r.cpu.get('cold', [])))} | {max(r.rss.values(), default=0):.0f} | "
             f"{(r.pss_mb or 0):.0f} | {r.findings if r.findings is not None else '-'} | "
-            f"{r.load} |" if cold == cold else f"| {r.name} | {r.notes:,} | failed |")
+            f"{r.key} | {r.load} |" if cold == cold else f"| {r.name} | {r.notes:,} | failed |")
     return rows
+
+
+def source_mtime() -> float:
+    """The newest modification time of notelint's source (others may edit it mid-run)."""
+    return max((p.stat().st_mtime for p in (ROOT / "lint").rglob("*.py")), default=0.0)
+
+
+def tree_state() -> str:
+    """The commit measured, and whether lint/ had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "lint"],
+                               capture_output=True, text=True).stdout.split("\n")
+    except OSError:
+        return "unknown"
+    changed = [d[3:] for d in dirty if d.strip()]
+    return (head or "?") + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,10 +486,15 @@ def main(argv: list[str] | None = None) -> int:
     logs = a.out / "logs"
     nl = Notelint(exe, logs)
     version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    started = source_mtime()
+    startup = median([run_child([exe, "--version"], logs / "version").wall
+                      for _ in range(max(3, a.runs))])
     lines = ["## notelint benchmark", "",
              f"- machine: {machine()}",
-             f"- notelint: {version} ({exe})",
+             f"- notelint: {version} ({exe}), tree {tree_state()}",
              f"- load average at start: {loadavg()}",
+             f"- `notelint --version` (interpreter start and imports, the floor of every "
+             f"figure): {startup:.2f} s",
              f"- {a.runs} runs a figure, the median shown; generated vaults: seed {a.seed}, "
              f"defect rate {a.defect_rate}", ""]
     print("\n".join(lines), file=sys.stderr, flush=True)
@@ -440,11 +517,16 @@ def main(argv: list[str] | None = None) -> int:
             results.append(res)
     lines += ["### Generated vaults", "", *table(results), ""]
     by = {r.name: r for r in results}
+
+    def cpu(r: Result) -> float:
+        return median(r.cpu.get("cold", []))
+
     if "vault-10000" in by and "vault-50000" in by:
         r10, r50 = by["vault-10000"], by["vault-50000"]
         lines.append(f"Linearity, 50k / 10k: cold {r50.med('cold') / r10.med('cold'):.2f}×, "
-                     f"no-cache {r50.med('no-cache') / r10.med('no-cache'):.2f}× "
-                     f"(5.00× would be linear).")
+                     f"no-cache {r50.med('no-cache') / r10.med('no-cache'):.2f}×; CPU seconds "
+                     f"of the cold runs {cpu(r50) / cpu(r10):.2f}× (5.00× would be linear; the "
+                     f"CPU ratio is the one a busy machine does not blur).")
         lines.append("")
     problems = [f"- {r.name}: {p}" for r in results for p in r.problems]
 
@@ -484,6 +566,10 @@ def main(argv: list[str] | None = None) -> int:
         problems += [f"- {r.name}: {p}" for r in real for p in r.problems]
     if problems:
         lines += ["### Problems", "", *problems, ""]
+    if source_mtime() > started:
+        lines.append("**Warning: notelint's source changed during this run** (its cache key "
+                     "covers its own source, so a warm run after the change parsed everything "
+                     "again): the figures mix two versions.")
     lines.append(f"Load average at the end: {loadavg()}.")
     report = "\n".join(lines) + "\n"
     print(report)
