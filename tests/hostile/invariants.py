@@ -3,6 +3,8 @@ and the fuzzing harness in fuzz/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lint.note import Note
 
 
@@ -64,3 +66,22 @@ KNOWN_FIX_ERRORS = ("offset mapping broken",)
 
 def known_fix_error(e: BaseException) -> bool:
     return isinstance(e, AssertionError) and any(k in str(e) for k in KNOWN_FIX_ERRORS)
+
+
+def apply_proposed_fixes() -> Callable[[], None]:
+    """Patch in the proposed fixes of known open bugs, so that a long property or fuzzing
+    session looks past them (each is pinned by a strict xfail test that runs unpatched).
+    Returns the undo. Remove each patch with its real fix.
+
+    - lint/encoding/mojibake.py: an empty ftfy repair of a run between invalid bytes
+      becomes a fix that deletes the text; offer no empty repair (mojibake rule only).
+    """
+    from lint.rules import mojibake as rule
+
+    find = rule.find_mojibake
+    rule.find_mojibake = lambda text, *a: [g for g in find(text, *a) if g.repair]
+
+    def undo() -> None:
+        rule.find_mojibake = find
+
+    return undo

@@ -50,7 +50,10 @@ TOKENS: list[bytes] = [t if isinstance(t, bytes) else t.encode() for t in (
     "!!", "!!python/object/apply:os.system ['true']", "{", "}", "%", "%20", "?", ",", "=",
     "\x00", "\x1b", "\x7f", "\u200b", "\u00e9", "\u0301", "\ufeff", "\ufffd", "\u2028",
     "\U0001f680", "../", "http://x/", "From: [[hub]]", "[[hub]]", "[[Open Source AI]]",
-    "2024-02-30", "1" * 30,
+    "2024-02-30", "1" * 30, "<!-- notelint-disable-next-line -->",
+    "<!-- notelint-disable broken-link -->", "<!-- notelint-enable -->",
+    "<!-- notelint-disable-file FM -->", "<!-- notelint-disable-line nonsense -->",
+    "  # notelint: disable=frontmatter-syntax", "# notelint: disable=",
 )] + [b"\xff", b"\xfe", b"\xc3", b"\xe2\x80", b"\xef\xbb\xbf", b"\xff\xfe", b"\x80"]
 
 

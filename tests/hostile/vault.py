@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ paths = ["**"]
 
 @dataclass(frozen=True)
 class Case:
-    path: str  # as printed (relative to the vault root)
+    path: str  # relative to the vault root, as Python names it (PEP 383 surrogates)
     rule: str  # the rule that must name this file
     says: str  # a substring of that finding's message
 
@@ -43,13 +44,11 @@ def _missing(tag: str) -> str:
     return f"[[missing-{tag}]]"
 
 
-def build(base: Path, undecodable_name: bool = True) -> tuple[Path, list[Case], Path]:
+def build(base: Path) -> tuple[Path, list[Case], Path]:
     """Make `base/vault` and `base/outside`; returns (vault, cases, canary path).
 
     The canary is where `!!python/object/apply` front matter would create a file if
-    the YAML were ever loaded unsafely. `undecodable_name=False` leaves out the file
-    whose name is not UTF-8 (tests/test_hostile.py tests it on its own while the
-    reporters print it raw).
+    the YAML were ever loaded unsafely.
     """
     vault = base / "vault"
     outside = base / "outside"
@@ -136,17 +135,24 @@ def build(base: Path, undecodable_name: bool = True) -> tuple[Path, list[Case], 
     os.symlink(outside, vault / "outside-folder")  # a folder outside: not walked
     os.mkfifo(vault / "fifo.md")
     cases.append(Case("fifo.md", "skipped-file", "not a regular file"))
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(vault / "socket.md"))
+        cases.append(Case("socket.md", "skipped-file", "not a regular file"))
+    except OSError:  # a socket path is limited to about 100 bytes
+        pass
     (vault / "dir.md").mkdir()
     (vault / "dir.md" / "in-dir.md").write_text(f"From: [[hub]]\n{_missing('indir')}\n")
     cases.append(Case("dir.md/in-dir.md", "broken-link", "missing-indir"))
-    if undecodable_name:
-        with open(os.fsencode(vault) + b"/bad-\xff\xfe-name.md", "wb") as f:
-            f.write(f"From: [[hub]]\n{_missing('badname')}\n".encode())
-        # Undecodable bytes reach Python as lone surrogates (PEP 383).
-        cases.append(Case("bad-\udcff\udcfe-name.md", "broken-link", "missing-badname"))
+    with open(os.fsencode(vault) + b"/bad-\xff\xfe-name.md", "wb") as f:
+        f.write(f"From: [[hub]]\n{_missing('badname')}\n".encode())
+    # Undecodable bytes reach Python as lone surrogates (PEP 383).
+    cases.append(Case("bad-\udcff\udcfe-name.md", "broken-link", "missing-badname"))
 
     # --- links that try to leave the vault ---------------------------------------------
     note("escape.md", "From: [[hub]]\n[[../../../../etc/passwd]]\n[x](../../etc/hosts)\n"
          "[s](../outside/secret.md) ![[../outside/secret.md]] [[../outside/secret]]\n"
-         "[f](outside-folder/secret.md)\n", "broken-link", "etc/passwd")
+         "[f](outside-folder/secret.md)\n[web](https://example.invalid/x.md) "
+         "![img](http://127.0.0.1:9/i.png) <https://example.invalid/>\n",
+         "broken-link", "etc/passwd")
     return vault, cases, canary
