@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import stat
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from lint.config import Config, ConfigError, format_validation_error, load_confi
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
 from lint.note import Note, parse_note
+from lint.readfile import read_file
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
@@ -52,6 +52,15 @@ class Request:
     cache_dir: str | None = None
     jobs: int | None = None  # worker processes; None: decide by size
     progress: bool = False
+
+
+_REPORT_IT = "this is a notelint bug; please report it"
+
+
+def _crash_message(what: str, e: Exception) -> str:
+    tb = traceback.extract_tb(e.__traceback__)[-1]
+    return (f"{what} crashed on this note: {type(e).__name__}: {e} "
+            f"({os.path.basename(tb.filename)}:{tb.lineno})")
 
 
 class Processed:
@@ -243,7 +252,11 @@ class Linter:
         return self._from_bytes(rel, st, data, keep_note)
 
     def _from_bytes(self, rel: str, st: tuple[int, int, int], data: bytes, keep: bool) -> Processed:
-        note = parse_note(rel, data)
+        try:
+            note = parse_note(rel, data)
+        except Exception as e:  # noqa: BLE001 - a parser bug costs one note, not the run
+            crash = self._crash_finding(rel, "the parser", e)
+            return Processed(rel, st, "", None, (crash,), (), "notelint could not parse it")
         if keep:
             self.notes[rel] = note
         local = tuple(self._content_findings(note))
@@ -251,37 +264,8 @@ class Linter:
         return Processed(rel, st, note.digest, note.facts(), local, ds)
 
     def _read(self, rel: str) -> tuple[tuple[int, int, int], bytes | None, str]:
-        path = os.path.join(self.root, rel)
-        try:
-            # O_NONBLOCK: a FIFO that appeared after discovery must not block the run.
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        except FileNotFoundError:
-            return (0, 0, 0), None, "vanished during the run"
-        except OSError as e:
-            return (0, 0, 0), None, f"cannot open: {e.strerror or e}"
-        try:
-            st = os.fstat(fd)
-            key = _stat_key(st)
-            if not stat.S_ISREG(st.st_mode):
-                return key, None, "not a regular file; not read"
-            limit = self.config.max_file_size
-            if st.st_size > limit:
-                return key, None, f"{st.st_size:,} bytes, larger than max-file-size ({limit:,}); not read"
-            chunks = []
-            size = 0
-            while True:
-                chunk = os.read(fd, max(st.st_size + 1, 65536))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > limit:
-                    return key, None, f"grew past max-file-size ({limit:,}) while read; not linted"
-            return key, b"".join(chunks), ""
-        except OSError as e:
-            return (0, 0, 0), None, f"cannot read: {e.strerror or e}"
-        finally:
-            os.close(fd)
+        got = read_file(self.root, rel, self.config.max_file_size)
+        return got.key, got.data, got.why
 
     def _content_findings(self, note: Note) -> Iterator[Finding]:
         for rule in self.content_rules:
@@ -405,7 +389,8 @@ class Linter:
         for rel in self.report_paths:
             p = self.processed.get(rel) or self._from_cache(rel) or self._load_now(rel)
             if p.skip is not None:
-                findings += self._skipped(rel, p.skip)
+                # A parser crash carries its internal-error finding in place of a skip.
+                findings += list(p.local) or self._skipped(rel, p.skip)
                 continue
             raw = [*p.local, *cross.get(rel, ()), *vault_wide.get(rel, ())]
             findings += self._finalise(p, raw)
@@ -496,11 +481,12 @@ class Linter:
 
     # --- findings --------------------------------------------------------------------
     def _internal_error(self, note: Note | NoteFacts, rule: type[Rule], e: Exception) -> Finding:
-        tb = traceback.extract_tb(e.__traceback__)[-1]
-        v = Violation(0, 0, f"rule `{rule.name}` crashed on this note: {type(e).__name__}: {e} "
-                      f"({os.path.basename(tb.filename)}:{tb.lineno})",
-                      help="this is a notelint bug; please report it")
+        v = Violation(0, 0, _crash_message(f"rule `{rule.name}`", e), help=_REPORT_IT)
         return self._finding(note, InternalError, v)
+
+    def _crash_finding(self, rel: str, what: str, e: Exception) -> Finding:
+        """An internal-error finding for a file that has no Note (the parser crashed)."""
+        return self._stamp(rel, InternalError, _crash_message(what, e), _REPORT_IT, 1, 1, 1, 1)
 
     def _skipped(self, rel: str, reason: str | None) -> list[Finding]:
         if SkippedFile not in self.rules:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lint.diagnostic import Applicability, Edit, Finding
 from lint.note import Note, parse_note
+from lint.readfile import OUTSIDE, read_file
 
 MAX_ROUNDS = 10
 
@@ -40,19 +41,30 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
         return None
     if note.encoding is not None:
         return FileFix(note.path, b"", b"", error=f"not fixed: the file is {note.encoding}, not UTF-8")
-    original = _read(linter.root, note.path)
-    if original is None or _digest(original) != note.digest:
+    got = read_file(linter.root, note.path, linter.config.max_file_size)
+    if got.data is None:
+        return FileFix(note.path, b"", b"", error=f"not fixed: {got.why}")
+    original = got.data
+    if _digest(original) != note.digest:
         return FileFix(note.path, b"", b"", error="not fixed: the file changed on disk since it was read")
     current, data, fixed = note, original, []
     for _ in range(MAX_ROUNDS):
         todo = [f for f in findings if applicable(f, unsafe)]
         if not todo:
             break
-        data, used = _apply(data, current, todo)
+        candidate, used = _apply(data, current, todo)
         if not used:
             break
-        fixed += used
-        current = parse_note(note.path, data)
+        after = parse_note(note.path, candidate)
+        if after.encoding is not None:
+            # The sniffer reads this round's bytes as another encoding (dropping a NUL can
+            # do that to a file with invalid UTF-8): they would mean other text, and the
+            # next round's offsets would not line up. Keep the last round read as UTF-8.
+            if not fixed:
+                return FileFix(note.path, b"", b"", error="not fixed: the fixed file would read as "
+                               f"{after.encoding}, not UTF-8")
+            break
+        data, current, fixed = candidate, after, fixed + used
         findings = linter.lint_note(current)
     return FileFix(note.path, original, data, fixed)
 
@@ -61,7 +73,8 @@ def _apply(data: bytes, note: Note, todo: list[Finding]) -> tuple[bytes, list[Fi
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     raw = body.decode("utf-8", "surrogateescape")
-    assert len(raw) == len(note.text), "offset mapping broken"
+    if len(raw) != len(note.text):
+        return data, []  # offsets would not line up: apply nothing rather than garble
     chosen: list[tuple[Edit, ...]] = []
     used: list[Finding] = []
     taken: list[tuple[int, int]] = []
@@ -95,20 +108,15 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _read(root, rel: str) -> bytes | None:
-    try:
-        with open(os.path.join(root, rel), "rb") as f:
-            return f.read()
-    except OSError:
-        return None
-
-
 def write_atomic(root, fix: FileFix) -> str | None:
-    """Write fix.after over the file, keeping its mode; None on success, else why not."""
-    path = os.path.join(root, fix.path)
-    current = _read(root, fix.path)
-    if current != fix.before:
+    """Write fix.after over the file, keeping its mode; None on success, else why not.
+    A note that is a symbolic link (inside the vault) keeps it: the target is rewritten."""
+    current = read_file(root, fix.path, len(fix.before) + 1)
+    if current.data is None and current.why == OUTSIDE:
+        return f"not fixed: {current.why}"
+    if current.data != fix.before:
         return "not fixed: the file changed on disk during the run"
+    path = current.real
     folder = os.path.dirname(path) or "."
     try:
         mode = os.stat(path).st_mode & 0o7777

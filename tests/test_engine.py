@@ -138,6 +138,28 @@ def test_fix_keeps_line_endings_mode_and_other_bytes(tmp_path) -> None:
     assert [p.name for p in v.iterdir() if p.name.startswith(".notelint-")] == []
 
 
+def test_fix_writes_through_a_symlinked_note_and_keeps_the_link(tmp_path) -> None:
+    v = _vault(tmp_path, {"real/a.md": "boom\nkeep\n"})
+    os.symlink(os.path.join("real", "a.md"), v / "alias.md")
+    assert _fix(v, "alias.md") == b"bang\nkeep\n"
+    assert (v / "alias.md").is_symlink() and (v / "real" / "a.md").read_bytes() == b"bang\nkeep\n"
+
+
+def test_fix_refuses_a_note_swapped_for_a_symlink_out_of_the_vault(tmp_path) -> None:
+    (tmp_path / "vault").mkdir()
+    v = _vault(tmp_path / "vault", {"a.md": "boom\n"})
+    linter = _boom_linter(v)
+    findings = linter.run()
+    result = fix_note(linter, linter.note("a.md"), findings, unsafe=False)
+    assert result is not None and result.error is None
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(result.before)  # the very bytes read: only the place differs
+    (v / "a.md").unlink()
+    os.symlink(outside, v / "a.md")
+    assert "outside the vault" in (write_atomic(linter.root, result) or "")
+    assert outside.read_bytes() == b"boom\n"
+
+
 def test_fix_skips_a_file_changed_on_disk(tmp_path) -> None:
     v = _vault(tmp_path, {"a.md": "boom\n"})
     linter = _boom_linter(v)

@@ -1,0 +1,84 @@
+"""Reading one file of the vault: once, without blocking, and never outside the vault.
+
+Discovery checked every path, but files change while a run goes on (an editor saves, a
+bot commits): a note may become a FIFO, a folder, a huge file, or a symbolic link to a
+secret outside the vault. So the linter and --fix both read through here: the open never
+blocks, and the file checked is the one the descriptor really points at (on Linux, the
+kernel's own name for it), so a swap between discovery and the read cannot make notelint
+read, or --fix overwrite, a file outside the vault.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from functools import lru_cache
+from typing import NamedTuple
+
+# O_NONBLOCK: a FIFO must not block the run; O_NOCTTY: a device must not become our terminal.
+_FLAGS = os.O_RDONLY
+for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
+    _FLAGS |= getattr(os, _flag, 0)
+
+OUTSIDE = "a symbolic link to a file outside the vault; not followed"
+
+
+class FileRead(NamedTuple):
+    key: tuple[int, int, int]  # (mtime_ns, size, inode): what the cache compares
+    data: bytes | None  # None: not read, and `why` says why
+    why: str
+    real: str  # where the file really is: a fix is written there, not over a symlink
+
+
+def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
+    """Read `rel` under `root` whole, or say why not. Never raises OSError."""
+    path = os.path.join(root, rel)
+    try:
+        fd = os.open(path, _FLAGS)
+    except FileNotFoundError:
+        return FileRead((0, 0, 0), None, "vanished during the run", path)
+    except OSError as e:
+        return FileRead((0, 0, 0), None, f"cannot open: {e.strerror or e}", path)
+    try:
+        real = _where(fd, path)
+        if not _inside(real, _real_root(os.fspath(root))):
+            return FileRead((0, 0, 0), None, OUTSIDE, real)
+        st = os.fstat(fd)
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if not stat.S_ISREG(st.st_mode):
+            return FileRead(key, None, "not a regular file; not read", real)
+        if st.st_size > limit:
+            return FileRead(key, None, f"{st.st_size:,} bytes, larger than max-file-size ({limit:,}); not read", real)
+        chunks, size = [], 0
+        while chunk := os.read(fd, max(st.st_size + 1, 65536)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return FileRead(key, None, f"grew past max-file-size ({limit:,}) while read; not linted", real)
+        return FileRead(key, b"".join(chunks), "", real)
+    except OSError as e:
+        return FileRead((0, 0, 0), None, f"cannot read: {e.strerror or e}", path)
+    finally:
+        os.close(fd)
+
+
+def _where(fd: int, path: str) -> str:
+    """The path of the file open on `fd`. Linux names it exactly; elsewhere realpath() of the
+    name opened is the best there is (a swap in the instant between open and realpath is
+    not caught there)."""
+    if sys.platform.startswith("linux"):
+        try:
+            return os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            pass
+    return os.path.realpath(path)
+
+
+@lru_cache(maxsize=8)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
