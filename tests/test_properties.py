@@ -15,10 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
-from hostile.invariants import apply_proposed_fixes, check_spans, crashes, known_fix_error
+from hostile.invariants import check_spans, crashes
 from hostile.notes import TARGETS, notes
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lint
@@ -99,23 +98,15 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 def _fix(root: Path) -> int:
     out = io.StringIO()
     with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            return main(["check", "--fix", "--unsafe-fixes", "--no-cache", "-q",
-                         "--output-format", "concise", "."])
-        except AssertionError as e:
-            assume(not known_fix_error(e))
-            raise
+        return main(["check", "--fix", "--unsafe-fixes", "--no-cache", "-q",
+                     "--output-format", "concise", "."])
 
 
 @_settings(40)
 @given(st.lists(notes, min_size=1, max_size=3))
 def test_fix_twice_equals_fix_once(bodies: list[bytes]) -> None:
-    # With the proposed fix of the empty mojibake repair (pinned, unpatched, below): any
-    # other way for --fix to change its own output is news.
-    undo = apply_proposed_fixes()
-    with contextlib.ExitStack() as stack:
-        stack.callback(undo)
-        root = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
         _write_vault(root, bodies)
         assert _fix(root) in (0, 1)
         once = _snapshot(root)
@@ -123,10 +114,6 @@ def test_fix_twice_equals_fix_once(bodies: list[bytes]) -> None:
         assert _snapshot(root) == once
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lint/encoding/mojibake.py _propagate: a plan variant from _variants() keeps ftfy's "
-    "bytes-only `restore_byte_a0` step without the encode before it; ftfy.apply_plan "
-    "raises TypeError, which only (UnicodeError, LookupError) are caught for"))
 def test_mojibake_propagation_does_not_crash(tmp_path) -> None:
     (tmp_path / "notelint.toml").write_text("")
     (tmp_path / "n.md").write_bytes(b"\x80\x01\x80\xc2\x80")  # found by the fuzzer
@@ -149,7 +136,6 @@ def _fixed_twice(tmp_path: Path, data: bytes) -> tuple[bytes, bytes]:
     return once, (tmp_path / "n.md").read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason=_EMPTY_REPAIR)
 def test_fix_twice_equals_once_around_invalid_bytes(tmp_path) -> None:
     # Found by fuzz/fuzz_notes.py and minimised: one --fix turns these 23 bytes into 4
     # (ten rounds, each deleting a `Ч`), the second --fix deletes again.
@@ -157,7 +143,6 @@ def test_fix_twice_equals_once_around_invalid_bytes(tmp_path) -> None:
     assert once == twice
 
 
-@pytest.mark.xfail(strict=True, reason=_EMPTY_REPAIR)
 def test_unsafe_fixes_do_not_delete_text(tmp_path) -> None:
     once, _ = _fixed_twice(tmp_path, b"caf\xc3\xa9 \xff\xc3\x90\xff\n")
     assert "\u00d0" in once.decode("utf-8", "replace"), once  # the Ð between the bad bytes

@@ -103,7 +103,7 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
                 continue
         elif MOJIBAKE_SUSPECTS.isdisjoint(text[rs:re_]):
             continue
-        garbles = _ask_ftfy(text, runs, k, start, end)
+        garbles = [g for g in _ask_ftfy(text, runs, k, start, end) if not _lossy_deletion(g)]
         if garbles:
             found[k] = garbles
         elif re_ - rs > 1:
@@ -117,6 +117,16 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
             if guess:
                 found[k] = [guess]
     return [g for k in sorted(found) for g in found[k]]
+
+
+_LOSSY = ("transcode", "replace_lossy_sequences")
+
+
+def _lossy_deletion(g: Garble) -> bool:
+    """ftfy's lossy decoding dropping a character between invalid bytes
+    (`\ufffdÐ\ufffd` -> `\ufffd\ufffd`): text deleted, not repaired. (An empty repair
+    is otherwise fine: `Â«` -> `«` trims to deleting the `Â`.)"""
+    return not g.repair and _LOSSY in g.plan
 
 
 def apply_repairs(text: str, garbles: list[Garble]) -> str:
@@ -283,12 +293,14 @@ def _propagate(
         for plan in plans:
             try:
                 fixed = ftfy.apply_plan(unit, list(plan))
-            except (UnicodeError, LookupError):
+            except (UnicodeError, LookupError, TypeError, ValueError):
+                # A variant can keep a bytes-only step (restore_byte_a0) where ftfy's
+                # own plan had none: that plan does not apply here.
                 continue
             if fixed == unit:
                 continue
             g = replace(_edit(unit, fixed, ws, plan), source="line")
-            if g.start >= rs and _plausible(g.repair):
+            if g.start >= rs and not _lossy_deletion(g) and _plausible(g.repair):
                 found[k] = [g]
                 break
 

@@ -3,8 +3,6 @@ and the fuzzing harness in fuzz/."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lint.note import Note
 
 
@@ -50,38 +48,5 @@ def check_spans(note: Note) -> None:
         assert 1 <= line <= lines.line_count and lines.line_start(line) + col - 1 == offset
 
 
-# Known bugs outside the files of these tests, each pinned by a strict xfail test in
-# tests/test_properties.py: a finding matching one is not news. Remove it with its fix.
-KNOWN_CRASHES = ("cannot use a bytes pattern on a string-like object",)
-
-
 def crashes(findings: list) -> list:
-    return [f for f in findings if f.rule == "internal-error"
-            and not any(k in f.message for k in KNOWN_CRASHES)]
-
-# The fixer's own assertion, hit when a fixed round's bytes are sniffed as another
-# encoding (lint/fix.py; pinned in tests/test_hostile.py).
-KNOWN_FIX_ERRORS = ("offset mapping broken",)
-
-
-def known_fix_error(e: BaseException) -> bool:
-    return isinstance(e, AssertionError) and any(k in str(e) for k in KNOWN_FIX_ERRORS)
-
-
-def apply_proposed_fixes() -> Callable[[], None]:
-    """Patch in the proposed fixes of known open bugs, so that a long property or fuzzing
-    session looks past them (each is pinned by a strict xfail test that runs unpatched).
-    Returns the undo. Remove each patch with its real fix.
-
-    - lint/encoding/mojibake.py: an empty ftfy repair of a run between invalid bytes
-      becomes a fix that deletes the text; offer no empty repair (mojibake rule only).
-    """
-    from lint.rules import mojibake as rule
-
-    find = rule.find_mojibake
-    rule.find_mojibake = lambda text, *a: [g for g in find(text, *a) if g.repair]
-
-    def undo() -> None:
-        rule.find_mojibake = find
-
-    return undo
+    return [f for f in findings if f.rule == "internal-error"]
