@@ -354,7 +354,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         if link.external:
             continue
         res = linter.vault.resolve(link.target, rel, linter.config.resolution) if link.target else None
-        where = res.path if res and res.path else ("(this note)" if res else "(broken)")
+        where = "(this note)" if res is None else res.path or "(broken)"
         line, _ = note.position(link.start)
         out.write(f"  line {line}: {note.text[link.start:link.end]} -> {where}\n")
     return EXIT_OK

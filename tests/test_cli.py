@@ -138,6 +138,10 @@ def test_explain_and_schema_export(tmp_path) -> None:
     v = _vault(tmp_path, {"notelint.toml": "", "b.md": BAD})
     r = run_notelint("explain", "b.md", cwd=v)
     assert r.returncode == 0 and "video (default: front matter has `videoId`)" in r.stdout
+    (v / "c.md").write_text("# Top\n[[hub]] [[#Top]] [[nowhere]]\n")
+    r = run_notelint("explain", "c.md", cwd=v)
+    assert "[[hub]] -> hub.md\n" in r.stdout and "[[#Top]] -> (this note)\n" in r.stdout
+    assert "[[nowhere]] -> (broken)\n" in r.stdout
     out = tmp_path / "s.json"
     assert run_notelint("schema", "export", "-o", str(out), cwd=v).returncode == 0
     schema = json.loads(out.read_text())
