@@ -7,12 +7,14 @@ from lint.rule import Rule
 
 
 class InternalError(Rule):
-    """A rule crashed on a note.
+    """A rule, or the parser, crashed on a note.
 
     ## What it does
     When a rule raises an exception, notelint reports it as this finding,
     naming the rule and the exception, and goes on with the other rules and
-    notes. The other findings of the run are still correct.
+    notes. The other findings of the run are still correct. When the parser
+    itself fails on a file, the note gets this one finding at line 1 and no
+    other; links to it still resolve, since the vault index lists every file.
 
     ## Why it matters
     A bug in one rule must not hide every other finding, nor crash a commit hook.
@@ -23,7 +25,7 @@ class InternalError(Rule):
 
     code = "NL001"
     name = "internal-error"
-    summary = "A rule raised an exception on this note (a notelint bug)"
+    summary = "A rule or the parser raised an exception on this note (a notelint bug)"
     severity = Severity.ERROR
 
 
