@@ -63,7 +63,7 @@ _REPORT_IT = "this is a notelint bug; please report it"
 def _few_collections() -> Iterator[None]:
     """A run keeps what it parses (~20 objects a link, no cycles among them), so at the
     default threshold the cyclic collector runs thousands of times over a growing heap
-    and frees nothing: 10-15% of a cold run (bench/README.md). Collect rarely instead,
+    and frees nothing: 5-10% of a cold 10k run, measured A/B. Collect rarely instead,
     and freeze what imports made (forked workers then leave those pages shared)."""
     old = gc.get_threshold()
     gc.freeze()

@@ -116,6 +116,8 @@ def write_atomic(root, fix: FileFix) -> str | None:
         return f"not fixed: {current.why}"
     if current.data != fix.before:
         return "not fixed: the file changed on disk during the run"
+    # Between this check and os.replace() a folder on the way could still be swapped for
+    # a symlink: microseconds, and only by someone who can write in the vault anyway.
     path = current.real
     folder = os.path.dirname(path) or "."
     try:
