@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from lint.readfile import inside
+
 NOTE_SUFFIXES = (".md",)
 
 
@@ -87,7 +89,7 @@ def walk(root: Path, exclude: list[str]) -> Discovery:
             try:
                 if entry.is_symlink():
                     target = os.path.realpath(entry.path)
-                    if not _inside(target, root_real):
+                    if not inside(target, root_real):
                         if is_note(name):
                             skipped.append(Skipped(path, "symbolic link to a file outside the vault; not followed"))
                         continue
@@ -125,6 +127,3 @@ def _dir_key(path: str) -> tuple[int, int] | str:
     except OSError:
         return path
 
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

@@ -28,7 +28,7 @@ from lint.config import Config, ConfigError, format_validation_error, load_confi
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
 from lint.note import Note, parse_note
-from lint.readfile import read_file
+from lint.readfile import read_file, stat_key
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
@@ -157,10 +157,6 @@ def _expand(selectors: Iterable[str], key: str) -> list[type[Rule]]:
             raise ConfigError(f"`{key}`: unknown rule, code or prefix `{s}` (see `notelint rules`)")
         out += [r for r in hit if r not in out]
     return out
-
-
-def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class Linter:
@@ -341,7 +337,7 @@ class Linter:
         if entry is None:
             return None
         try:
-            st = _stat_key(os.stat(os.path.join(self.root, rel), follow_symlinks=False))
+            st = stat_key(os.stat(os.path.join(self.root, rel), follow_symlinks=False))
         except OSError:
             return None
         if st != entry[0]:

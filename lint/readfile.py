@@ -25,7 +25,7 @@ OUTSIDE = "a symbolic link to a file outside the vault; not followed"
 
 
 class FileRead(NamedTuple):
-    key: tuple[int, int, int]  # (mtime_ns, size, inode): what the cache compares
+    key: tuple[int, int, int]  # stat_key() of the file read
     data: bytes | None  # None: not read, and `why` says why
     why: str
     real: str  # where the file really is: a fix is written there, not over a symlink
@@ -42,10 +42,10 @@ def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
         return FileRead((0, 0, 0), None, f"cannot open: {e.strerror or e}", path)
     try:
         real = _where(fd, path)
-        if not _inside(real, _real_root(os.fspath(root))):
+        if not inside(real, _real_root(os.fspath(root))):
             return FileRead((0, 0, 0), None, OUTSIDE, real)
         st = os.fstat(fd)
-        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        key = stat_key(st)
         if not stat.S_ISREG(st.st_mode):
             return FileRead(key, None, "not a regular file; not read", real)
         if st.st_size > limit:
@@ -80,5 +80,11 @@ def _real_root(root: str) -> str:
     return os.path.realpath(root)
 
 
-def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+def inside(path: str, root: str) -> bool:
+    """Is `path` the real path `root` or under it (both already resolved)?"""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    """(mtime_ns, size, inode): what the cache compares to see a file unchanged."""
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
