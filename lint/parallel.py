@@ -82,6 +82,7 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
     linter.exports already."""
     from lint.engine import Processed
 
+    _preload(linter)
     ctx = multiprocessing.get_context("fork")
     shares = [paths[i::jobs] for i in range(jobs)]  # interleaved: folders spread evenly
     pipes, procs = [], []
@@ -126,6 +127,18 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
+
+
+def _preload(linter: Linter) -> None:
+    """Import before forking what every worker would import for itself: the lazy
+    imports (ftfy 45-110 ms, rapidfuzz 12 ms) are paid once, and the pages shared."""
+    if linter.content_rules:
+        from lint.encoding.mojibake import load_ftfy
+
+        load_ftfy()
+    if linter.cross_rules:
+        import rapidfuzz.fuzz  # noqa: F401 - suggestions for broken links and anchors
+        import rapidfuzz.process  # noqa: F401
 
 
 def _progress(linter: Linter, total: int) -> Callable[..., None]:

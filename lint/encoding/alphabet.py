@@ -1,14 +1,19 @@
-"""The characters each encoding check looks for, as sets (shared by scan and checks)."""
+"""The characters each encoding check looks for, as sets (shared by scan and checks).
+
+The sets that come from ftfy's badness pattern (MOJIBAKE_SUSPECTS, HOT) are built on
+first use (PEP 562 `__getattr__`): importing ftfy costs 70-110 ms, a quarter of a warm
+run, which runs no content rule and so never needs them.
+"""
 
 from __future__ import annotations
 
 import re
 
-from ftfy.badness import BADNESS_RE
-
 
 def _badness_alphabet() -> frozenset[str]:
     """Every non-ASCII character BADNESS_RE mentions, alone or in a range."""
+    from ftfy.badness import BADNESS_RE
+
     pattern = BADNESS_RE.pattern
     chars = {c for c in pattern if c > "\x7f"}
     for m in re.finditer(r"([^\x00-\x7f])-([^\x00-\x7f])", pattern):
@@ -16,14 +21,15 @@ def _badness_alphabet() -> frozenset[str]:
     return frozenset(chars)
 
 
-# BADNESS_RE cannot match around a run without one of these. It names the Cyrillic
-# and Greek alphabets only to spot Windows-1251/1253 mojibake, and each of those
-# alternatives also needs a character outside the plain letters (`вЂ`, `β€`), so
-# correct Russian or Greek words need no search.
-MOJIBAKE_SUSPECTS = _badness_alphabet() - frozenset(
-    "ЁАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяё"
-    "ΆΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώ"
-)
+def _suspects() -> frozenset[str]:
+    # BADNESS_RE cannot match around a run without one of these. It names the Cyrillic
+    # and Greek alphabets only to spot Windows-1251/1253 mojibake, and each of those
+    # alternatives also needs a character outside the plain letters (`вЂ`, `β€`), so
+    # correct Russian or Greek words need no search.
+    return _badness_alphabet() - frozenset(
+        "ЁАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяё"
+        "ΆΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώ"
+    )
 C1_CONTROLS = frozenset(map(chr, range(0x80, 0xA0)))
 # A lone non-ASCII character between ASCII ones matches only these alternatives of
 # BADNESS_RE: `[c1]`, `[Œœ][^A-Za-z]`, and those for `Ã `/`Â ` (a no-break space lost).
@@ -43,6 +49,14 @@ INVISIBLE = ZERO_WIDTH | BIDI_CONTROLS | BIDI_MARKS | OTHER_INVISIBLE
 
 REPLACEMENT = "\ufffd"
 
-# What makes a run worth a closer look, for any check.
-HOT = MOJIBAKE_SUSPECTS | MOJIBAKE_LONE | INVISIBLE | {REPLACEMENT}
 LONE_HOT = MOJIBAKE_LONE | INVISIBLE | {REPLACEMENT}
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    if name not in ("MOJIBAKE_SUSPECTS", "HOT"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    suspects = _suspects()
+    # HOT: what makes a run worth a closer look, for any check. Both are stored as
+    # plain globals, so this runs once.
+    globals().update(MOJIBAKE_SUSPECTS=suspects, HOT=suspects | LONE_HOT)
+    return globals()[name]

@@ -30,12 +30,20 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import ftfy
-from ftfy.badness import BADNESS_RE, is_bad
-from ftfy.chardata import UTF8_DETECTOR_RE
-
-from lint.encoding.alphabet import MOJIBAKE_LONE, MOJIBAKE_SUSPECTS
+from lint.encoding import alphabet
+from lint.encoding.alphabet import MOJIBAKE_LONE
 from lint.encoding.scan import Scan, scan
+
+
+def load_ftfy() -> None:
+    """Import ftfy on first need, not with the rules (see lint/encoding/alphabet.py):
+    these names are module globals from then on."""
+    global ftfy, BADNESS_RE, is_bad, UTF8_DETECTOR_RE, MOJIBAKE_SUSPECTS
+    import ftfy
+    from ftfy.badness import BADNESS_RE, is_bad
+    from ftfy.chardata import UTF8_DETECTOR_RE
+
+    MOJIBAKE_SUSPECTS = alphabet.MOJIBAKE_SUSPECTS
 
 Plan = tuple[tuple[str, str], ...]
 Runs = tuple[tuple[int, int], ...]
@@ -77,6 +85,8 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[Gar
     last = _last
     if last is not None and last[0] is text and last[1] == start and last[2] == end:
         return list(last[3])
+    if "ftfy" not in globals():
+        load_ftfy()
     found = _find(text, sc, start, end)
     if len(text) > 256:  # a short string is quick to redo; keep the note's answer
         _last = (text, start, end, tuple(found))

@@ -32,7 +32,7 @@ class Scan:
 
 
 _LONE_HOT = alphabet.LONE_HOT
-_HOT_DISJOINT = alphabet.HOT.isdisjoint
+_HOT_DISJOINT = frozenset().isdisjoint  # alphabet.HOT's, set by scan() on first use (ftfy)
 # The handler's output lists. Module globals, not threading.local: the handler runs
 # once per run and attribute lookups on a local() doubled the cost of a scan. _lock
 # makes them safe: a thread holds it for the whole encode call.
@@ -67,7 +67,9 @@ def scan(text: str) -> Scan:
     if text.isascii():  # O(1) in CPython: the string object knows it is ASCII
         result = Scan((), (), bool(text.encode("ascii").translate(None, _ASCII_TEXT))) if text else _EMPTY
     else:
+        global _HOT_DISJOINT
         with _lock:
+            _HOT_DISJOINT = alphabet.HOT.isdisjoint
             _runs.clear()
             _hot.clear()
             ascii_part = text.encode("ascii", _HANDLER)
