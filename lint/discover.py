@@ -105,6 +105,10 @@ def walk(root: Path, exclude: list[str]) -> Discovery:
                     seen_dirs.add(_dir_key(entry.path))
                     stack.append((path, entry.path))
                     continue
+                elif entry.is_file(follow_symlinks=False):
+                    # the type comes with the listing (d_type): no stat for most files
+                    files.append(path)
+                    continue
                 else:
                     st = entry.stat(follow_symlinks=False)
             except OSError as e:

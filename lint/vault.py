@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 def fold(s: str) -> str:
     """The key names are compared by: NFC, case-insensitive (links.md 2 and 6)."""
+    if s.isascii():  # O(1): ASCII is its own NFC, and casefolds as it lowers
+        return s.lower()
     return unicodedata.normalize("NFC", s).casefold()
 
 
