@@ -10,19 +10,28 @@ import zlib
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lint import markdown
 from lint.markdown import BlockId, Heading, Link, Markdown
 
-# Frozen slotted dataclasses unpickle through dataclasses' generic __setstate__, which
-# looks up the fields for every object: 1.7 s for a warm 10,000-note vault. Reducing
-# them to their constructor with positional fields is ten times faster.
-copyreg.pickle(Link, lambda x: (markdown._new_link, (
-    x.kind, x.target, x.fragment, x.display, x.start, x.end, x.target_start, x.target_end, x.external)))
-copyreg.pickle(Heading, lambda x: (Heading, (x.level, x.text, x.start, x.end)))
-copyreg.pickle(BlockId, lambda x: (BlockId, (x.id, x.start, x.end)))
-copyreg.pickle(Markdown, lambda x: (Markdown, (x.headings, x.block_ids, x.links, x.code, x.comments)))
+# Links, headings and block ids are named tuples: pickled as themselves, each would cost
+# a Python call (`__getnewargs__`) to write and another to read. As plain tuples, turned
+# back into named tuples by C (`map` over `tuple.__new__`), a note's facts pickle and
+# unpickle with no Python call per object: 190,000 links in 0.08 s instead of 0.7 s.
+_as_link = partial(tuple.__new__, Link)
+_as_heading = partial(tuple.__new__, Heading)
+_as_block = partial(tuple.__new__, BlockId)
+
+
+def _markdown(headings: tuple, block_ids: tuple, links: tuple, code: tuple, comments: tuple) -> Markdown:
+    return Markdown(tuple(map(_as_heading, headings)), tuple(map(_as_block, block_ids)),
+                    tuple(map(_as_link, links)), code, comments)
+
+
+copyreg.pickle(Markdown, lambda x: (_markdown, (
+    tuple(map(tuple, x.headings)), tuple(map(tuple, x.block_ids)), tuple(map(tuple, x.links)),
+    x.code, x.comments)))
 
 
 class Named:
@@ -69,16 +78,13 @@ class NoteFacts(Named):
     @property
     def export(self) -> tuple:
         """What other notes may see, as plain tuples (cheap to pickle)."""
-        return (self.data,
-                tuple((h.level, h.text, h.start, h.end) for h in self.md.headings),
-                tuple((b.id, b.start, b.end) for b in self.md.block_ids))
+        return (self.data, tuple(map(tuple, self.md.headings)), tuple(map(tuple, self.md.block_ids)))
 
     @classmethod
     def lite(cls, path: str, digest: str, export: tuple) -> NoteFacts:
         """Another note's facts as seen from here: everything but its links."""
         data, headings, blocks = export
-        md = Markdown(tuple(Heading(*h) for h in headings), tuple(BlockId(*b) for b in blocks),
-                      (), (), ())
+        md = Markdown(tuple(map(_as_heading, headings)), tuple(map(_as_block, blocks)), (), (), ())
         return cls(path, digest, data, md, array("q", (0,)), 0)
 
     def position(self, offset: int) -> tuple[int, int]:
