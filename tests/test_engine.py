@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,3 +196,67 @@ def test_each_note_is_parsed_once(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(engine, "parse_note", lambda p, d: calls.append(p) or real(p, d))
     lint.check([v])
     assert sorted(calls) == sorted(set(calls)) and len(calls) == 6
+
+
+# --- the run's garbage-collector tuning, seen from a program that uses lint.check() --------
+
+def test_a_run_leaves_the_hosts_frozen_objects_frozen(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": BAD})
+    threshold = gc.get_threshold()
+    hosts = ["an object the host program froze"]
+    gc.freeze()  # the host's own freeze, e.g. before forking workers of its own
+    try:
+        assert not _collectable(hosts)
+        lint.check([v])
+        assert not _collectable(hosts)  # still frozen: not thawed by the run
+        assert gc.get_threshold() == threshold
+    finally:
+        gc.unfreeze()
+
+
+def _collectable(obj: object) -> bool:
+    """Is obj in one of the collector's generations (gc.get_objects() leaves out the
+    frozen ones)?"""
+    return any(o is obj for o in gc.get_objects())
+
+
+def _gated_linter(v: Path, name: str, arrive: threading.Event, wait_for: threading.Event) -> Linter:
+    """A linter whose one extra rule says it is inside the run, then waits: two of them
+    in two threads make the runs overlap in a chosen order."""
+
+    class Gate(Rule):
+        code = "TST002"
+        summary = "test"
+
+        def check(self, note, ctx) -> Iterator[Violation]:
+            arrive.set()
+            assert wait_for.wait(10), "the other run never came"
+            return iter(())
+
+    Gate.name = name
+    linter = Linter(Request(paths=[str(v)], cwd=str(v), overrides={"select": ["NL001"]}))
+    linter.rules.append(Gate)
+    from lint.rule import Context
+
+    linter.contexts[name] = Context(linter.vault, linter.config, None)
+    return linter
+
+
+def test_overlapping_runs_in_threads_put_the_collector_back(tmp_path) -> None:
+    v = _vault(tmp_path, {"a.md": BAD})
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
+    first = _gated_linter(v, "gate-a", a_in, b_in)
+    second = _gated_linter(v, "gate-b", b_in, a_done)
+    # A starts, B starts while A runs, A ends while B runs, then B ends.
+    a = threading.Thread(target=first.run)
+    b = threading.Thread(target=second.run)
+    a.start()
+    assert a_in.wait(10)
+    b.start()
+    a.join(10)
+    a_done.set()
+    b.join(10)
+    assert not a.is_alive() and not b.is_alive()
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == frozen
