@@ -161,8 +161,11 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if args.fix:
             fixed = outcome or 0
             if fixed:
+                # Re-lint what was written; the notes that could not be fixed are
+                # reported from this run's list, which the new Linter does not have.
+                problems = linter.fix_problems
                 linter = Linter(request)
-                findings = linter.run() + linter.fix_problems
+                findings = linter.run() + problems
             else:
                 findings = findings + linter.fix_problems
             findings.sort(key=lambda f: f.sort_key)

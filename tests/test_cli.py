@@ -163,3 +163,16 @@ def test_hidden_and_excluded_folders_are_skipped(tmp_path) -> None:
     assert r.returncode == 0, r.stdout
     r = run_notelint("check", "templates/t.md", cwd=v)  # excluded even when named
     assert r.returncode == 0, r.stdout
+
+
+def test_fix_reports_a_note_it_could_not_fix_after_fixing_another(tmp_path) -> None:
+    # a.md is UTF-16: its fix is never written (lint/fix.py). b.md is fixed, so the
+    # command lints again after writing; a.md's "not fixed" must survive that.
+    (tmp_path / "notelint.toml").write_text("")
+    (tmp_path / "a.md").write_bytes("# A\n\nzero\u200bwidth\n".encode("utf-16"))
+    (tmp_path / "b.md").write_bytes("# B\n\nzero\u200bwidth\n".encode())
+    r = run_notelint("check", "--fix", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert (tmp_path / "b.md").read_bytes() == b"# B\n\nzerowidth\n"
+    assert "Fixed 1 problem" in r.stdout
+    assert "a.md:1:1: NL003 [skipped-file] not fixed: the file is UTF-16 LE, not UTF-8" in r.stdout
