@@ -250,9 +250,15 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     linter.fix_problems = []
     total = 0
     diffs = 0
+    # A symlinked note and its target are one file under two names: fix it once. The
+    # second fix would start from the bytes read before the first was written.
+    done: set[str] = set()
     for path, group in groupby(findings, key=lambda f: f.path):
         mine = list(group)
         if not any(f.fix is not None for f in mine):
+            continue
+        real = os.path.realpath(os.path.join(linter.root, path))
+        if real in done:
             continue
         note = linter.note(path)
         if note is None:
@@ -265,10 +271,12 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
             if args.diff:
                 out.write(unified_diff(result, note.path))
                 diffs += 1
+                done.add(real)
                 continue
             error = write_atomic(linter.root, result)
             if error is None:
                 total += len(result.fixed)
+                done.add(real)
         if error is not None:
             linter.fix_problems.append(linter.problem(path, error))
     if args.diff:

@@ -176,3 +176,19 @@ def test_fix_reports_a_note_it_could_not_fix_after_fixing_another(tmp_path) -> N
     assert (tmp_path / "b.md").read_bytes() == b"# B\n\nzerowidth\n"
     assert "Fixed 1 problem" in r.stdout
     assert "a.md:1:1: NL003 [skipped-file] not fixed: the file is UTF-16 LE, not UTF-8" in r.stdout
+
+
+def test_fix_writes_a_symlinked_note_and_its_target_once(tmp_path) -> None:
+    # alias.md and real/a.md are one file: a second fix of it would start from bytes
+    # read before the first was written, and fail as "changed on disk".
+    (tmp_path / "notelint.toml").write_text("")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.md").write_bytes("# A\n\nzero\u200bwidth\n".encode())
+    (tmp_path / "alias.md").symlink_to(Path("real") / "a.md")
+    diff = run_notelint("check", "--diff", "--no-cache", ".", cwd=tmp_path)
+    assert diff.returncode == 1 and diff.stdout.count("+++ ") == 1, diff.stdout
+    r = run_notelint("check", "--fix", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path)
+    assert "changed on disk" not in r.stdout, r.stdout
+    assert r.returncode == 0 and "Fixed 1 problem" in r.stdout, r.stdout
+    assert (tmp_path / "real" / "a.md").read_bytes() == b"# A\n\nzerowidth\n"
+    assert (tmp_path / "alias.md").is_symlink()
