@@ -289,16 +289,19 @@ class Linter:
         return self._from_bytes(rel, st, data, keep_note)
 
     def _from_bytes(self, rel: str, st: tuple[int, int, int], data: bytes, keep: bool) -> Processed:
+        # Reading the suppression comments and the facts other notes see is parsing too:
+        # a bug in either costs this note, not the run.
         try:
             note = parse_note(rel, data)
+            ds = tuple(d.spec() for d in directives(note))
+            facts = note.facts()
         except Exception as e:  # noqa: BLE001 - a parser bug costs one note, not the run
             crash = self._crash_finding(rel, "the parser", e)
             return Processed(rel, st, "", None, (crash,), (), "notelint could not parse it")
         if keep:
             self.notes[rel] = note
         local = tuple(self._content_findings(note))
-        ds = tuple(d.spec() for d in directives(note))
-        return Processed(rel, st, note.digest, note.facts(), local, ds)
+        return Processed(rel, st, note.digest, facts, local, ds)
 
     def _read(self, rel: str) -> tuple[tuple[int, int, int], bytes | None, str]:
         got = read_file(self.root, rel, self.config.max_file_size)

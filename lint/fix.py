@@ -55,7 +55,11 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
         candidate, used = _apply(data, current, todo)
         if not used:
             break
-        after = parse_note(note.path, candidate)
+        try:
+            after, again = _relint(linter, note.path, candidate)
+        except Exception as e:  # noqa: BLE001 - a parser bug costs this note's fix, not the run
+            return FileFix(note.path, b"", b"", error="not fixed: notelint crashed reading the "
+                           f"fixed text: {type(e).__name__}: {e} (a notelint bug; please report it)")
         if after.encoding is not None:
             # The sniffer reads this round's bytes as another encoding (dropping a NUL can
             # do that to a file with invalid UTF-8): they would mean other text, and the
@@ -65,8 +69,15 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
                                f"{after.encoding}, not UTF-8")
             break
         data, current, fixed = candidate, after, fixed + used
-        findings = linter.lint_note(current)
+        findings = again
     return FileFix(note.path, original, data, fixed)
+
+
+def _relint(linter, path: str, candidate: bytes) -> tuple[Note, list[Finding]]:
+    """A round's bytes parsed and linted again (findings only when they read as UTF-8):
+    the next round fixes what this one left or caused."""
+    after = parse_note(path, candidate)
+    return after, [] if after.encoding is not None else linter.lint_note(after)
 
 
 def _apply(data: bytes, note: Note, todo: list[Finding]) -> tuple[bytes, list[Finding]]:

@@ -425,6 +425,64 @@ def test_a_parser_crash_is_contained_to_its_note(tmp_path, monkeypatch) -> None:
     assert any(f.path == "sub/a.md" and "missing-a" in f.message for f in findings)
 
 
+@pytest.mark.parametrize("step", ["directives", "facts"])
+def test_a_crash_after_parsing_is_contained_to_its_note(tmp_path, monkeypatch, step: str) -> None:
+    """Reading a note's suppression comments and its facts is part of parsing it: a crash
+    there is one internal-error finding too. (Our own function is monkeypatched only to
+    make it fail: what is under test is that the engine contains the failure.)"""
+    import lint.engine as engine
+    from lint.note import Note
+
+    vault = _small_vault(tmp_path)
+    owner = engine if step == "directives" else Note
+    real = getattr(owner, step)
+
+    def crash_on_b(note):
+        if note.path == "b.md":
+            raise ValueError(f"{step} bug")
+        return real(note)
+
+    monkeypatch.setattr(owner, step, crash_on_b)
+    findings = lint.check([vault], cache=False)
+    on_b = [f for f in findings if f.path == "b.md"]
+    assert [f.rule for f in on_b] == ["internal-error"], on_b
+    assert f"ValueError: {step} bug" in on_b[0].message
+    assert any(f.path == "sub/a.md" and "missing-a" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("step", ["parse", "relint"])
+def test_a_crash_in_a_fix_round_is_a_note_not_fixed(tmp_path, monkeypatch, step: str) -> None:
+    """A fix round parses and lints its own output again; a crash there leaves the note
+    as it was and says so. (Our own functions are monkeypatched only to make them fail
+    on the fixed text: what is under test is that --fix contains the failure.)"""
+    import contextlib
+    import io
+
+    import lint.engine as engine
+    import lint.fix as fix
+    from lint.cli import main
+
+    (tmp_path / "notelint.toml").write_text("")
+    (tmp_path / "a.md").write_text("# A\n\nzero\u200bwidth\n", encoding="utf-8")
+    owner, name = (fix, "parse_note") if step == "parse" else (engine, "directives")
+    real = getattr(owner, name)
+
+    def crash_on_fixed(*args):
+        text = args[-1] if step == "parse" else args[0].text.encode()
+        if b"zerowidth" in text:
+            raise ValueError("parser bug")
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, crash_on_fixed)
+    out = io.StringIO()
+    with contextlib.chdir(tmp_path), contextlib.redirect_stdout(out):
+        code = main(["check", "--fix", "--no-cache", "--output-format", "concise", "."])
+    assert code == 0, out.getvalue()  # warnings only: the invisible character, not fixed
+    assert ("a.md:1:1: NL003 [skipped-file] not fixed: notelint crashed reading the fixed "
+            "text: ValueError: parser bug") in out.getvalue()
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "# A\n\nzero\u200bwidth\n"
+
+
 # --- front matter that used to crash the whole run ----------------------------------------------------
 
 @pytest.mark.parametrize("yaml_text,says", [
