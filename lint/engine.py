@@ -434,7 +434,9 @@ class Linter:
             p = self.processed.get(rel) or self._from_cache(rel) or self._load_now(rel)
             if p.skip is not None:
                 # A parser crash carries its internal-error finding in place of a skip.
-                findings += list(p.local) or self._skipped(rel, p.skip)
+                # per-file-ignores apply to both; suppression comments cannot, as the
+                # file was not parsed (p.directives is empty).
+                findings += self._finalise(p, list(p.local) or self._skipped(rel, p.skip))
                 continue
             raw = [*p.local, *cross.get(rel, ()), *vault_wide.get(rel, ())]
             findings += self._finalise(p, raw)

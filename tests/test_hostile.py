@@ -425,6 +425,29 @@ def test_a_parser_crash_is_contained_to_its_note(tmp_path, monkeypatch) -> None:
     assert any(f.path == "sub/a.md" and "missing-a" in f.message for f in findings)
 
 
+def test_per_file_ignores_apply_to_a_note_that_did_not_parse(tmp_path, monkeypatch) -> None:
+    """A file with no Note (the parser crashed, or it was skipped) has no suppression
+    comments, but per-file-ignores still apply to its one finding. (Our own parse_note
+    is monkeypatched only to make it fail.)"""
+    import lint.engine as engine
+
+    vault = _small_vault(tmp_path, 'max-file-size = 1000\n[per-file-ignores]\n'
+                                   '"b.md" = ["internal-error"]\n"big.md" = ["NL003"]\n')
+    (vault / "c.md").write_text("From: [[hub]]\n")
+    (vault / "big.md").write_bytes(b"x" * 5000)
+    real = engine.parse_note
+
+    def parse(path: str, data: bytes):
+        if path in ("b.md", "c.md"):
+            raise ValueError("parser bug")
+        return real(path, data)
+
+    monkeypatch.setattr(engine, "parse_note", parse)
+    findings = [(f.path, f.rule) for f in lint.check([vault], cache=False)]
+    assert ("c.md", "internal-error") in findings  # not ignored: still reported
+    assert [f for f in findings if f[0] in ("b.md", "big.md")] == []
+
+
 @pytest.mark.parametrize("step", ["directives", "facts"])
 def test_a_crash_after_parsing_is_contained_to_its_note(tmp_path, monkeypatch, step: str) -> None:
     """Reading a note's suppression comments and its facts is part of parsing it: a crash

@@ -15,6 +15,8 @@ class InternalError(Rule):
     notes. The other findings of the run are still correct. When the parser
     itself fails on a file, the note gets this one finding at line 1 and no
     other; links to it still resolve, since the vault index lists every file.
+    `per-file-ignores` can silence that finding; a suppression comment in the
+    note cannot, since the note was never parsed.
 
     ## Why it matters
     A bug in one rule must not hide every other finding, nor crash a commit hook.
