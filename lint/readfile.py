@@ -22,6 +22,7 @@ for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
     _FLAGS |= getattr(os, _flag, 0)
 
 OUTSIDE = "a symbolic link to a file outside the vault; not followed"
+REPLACED = "removed or replaced while it was opened; not read"
 
 
 class FileRead(NamedTuple):
@@ -41,10 +42,12 @@ def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
     except OSError as e:
         return FileRead((0, 0, 0), None, f"cannot open: {e.strerror or e}", path)
     try:
-        real = _where(fd, path)
+        st = os.fstat(fd)
+        real = _where(fd, path, st)
+        if real is None:
+            return FileRead((0, 0, 0), None, REPLACED, path)
         if not inside(real, _real_root(os.fspath(root))):
             return FileRead((0, 0, 0), None, OUTSIDE, real)
-        st = os.fstat(fd)
         key = stat_key(st)
         if not stat.S_ISREG(st.st_mode):
             return FileRead(key, None, "not a regular file; not read", real)
@@ -63,16 +66,35 @@ def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
         os.close(fd)
 
 
-def _where(fd: int, path: str) -> str:
-    """The path of the file open on `fd`. Linux names it exactly; elsewhere realpath() of the
-    name opened is the best there is (a swap in the instant between open and realpath is
-    not caught there)."""
-    if sys.platform.startswith("linux"):
-        try:
-            return os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            pass
-    return os.path.realpath(path)
+def _where(fd: int, path: str, st: os.stat_result) -> str | None:
+    """The path of the file open on `fd` (whose fstat is `st`), or None when no name leads
+    to it any more. Linux names it exactly; elsewhere realpath() of the name opened is the
+    best there is (a swap in the instant between open and realpath is not caught there).
+
+    Once the file is unlinked, /proc names it `<path> (deleted)`: not a name of this file,
+    and maybe another file's. So on Linux a name counts only when it leads to this very
+    file; when neither /proc's name nor realpath() does, the file was removed or replaced
+    after the open, and --fix must not write by either name (an editor's save replaces
+    the file under the same name)."""
+    if not sys.platform.startswith("linux"):
+        return os.path.realpath(path)
+    try:
+        named = os.readlink(f"/proc/self/fd/{fd}")
+        if _is_file(named, st):
+            return named
+    except OSError:
+        pass
+    real = os.path.realpath(path)
+    return real if _is_file(real, st) else None
+
+
+def _is_file(path: str, st: os.stat_result) -> bool:
+    """Does `path` itself (a symlink there is not followed) name the file `st` describes?"""
+    try:
+        here = os.lstat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (st.st_dev, st.st_ino)
 
 
 @lru_cache(maxsize=8)

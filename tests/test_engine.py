@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -260,3 +261,43 @@ def test_overlapping_runs_in_threads_put_the_collector_back(tmp_path) -> None:
     assert not a.is_alive() and not b.is_alive()
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == frozen
+
+
+@pytest.fixture
+def unlinked_after_open(monkeypatch):
+    """os.open() that removes `name` right after opening it, once: the moment between
+    the reader's open and its look at /proc, made deterministic."""
+
+    def arm(name: str) -> None:
+        real_open = os.open
+
+        def open_then_unlink(path, flags, *args, **kwargs):
+            fd = real_open(path, flags, *args, **kwargs)
+            if os.path.basename(os.fspath(path)) == name:
+                monkeypatch.setattr(os, "open", real_open)
+                os.unlink(path)
+            return fd
+
+        monkeypatch.setattr(os, "open", open_then_unlink)
+
+    return arm
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd is Linux's")
+def test_a_note_removed_after_the_open_is_not_taken_for_its_proc_name(tmp_path, unlinked_after_open) -> None:
+    # /proc/self/fd names an unlinked file "<path> (deleted)", and that name can be
+    # another file's: the fix must not be written over it.
+    from lint.readfile import read_file
+
+    v = _vault(tmp_path, {"a.md": "boom\n", "a.md (deleted)": "someone else's file\n"})
+    assert read_file(v, "a.md (deleted)", 100).data == b"someone else's file\n"  # a real name
+    linter = _boom_linter(v)
+    result = fix_note(linter, linter.note("a.md"), linter.run(), unsafe=False)
+    assert result is not None and result.error is None
+    unlinked_after_open("a.md")
+    assert "changed on disk" in (write_atomic(linter.root, result) or "")
+    assert (v / "a.md (deleted)").read_bytes() == b"someone else's file\n"
+    (v / "a.md").write_text("boom\n")
+    unlinked_after_open("a.md")
+    got = read_file(v, "a.md", 100)
+    assert got.data is None and not got.real.endswith(" (deleted)"), got
