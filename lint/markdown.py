@@ -634,52 +634,57 @@ def _links(text: str, start: int, spans: _Spans) -> tuple[Link, ...]:
 
 
 def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
-    pos = start
-    search = _WIKILINK.search
+    finditer = _WIKILINK.finditer
     # matches come in order, so one walk over the spans beats a bisect per link
     span_starts, span_ends = spans.starts, spans.ends
     n_spans = len(span_starts)
     j = 0
+    pos = start
     while True:
-        m = search(text, pos)
-        if m is None:
+        # finditer, not a search per link; the rare match that must be looked at again
+        # from inside itself (escaped, or in code) restarts it from there
+        for m in finditer(text, pos):
+            opening = m.start()
+            if opening > start and text[opening - 1] in "\\!":
+                if _escaped(text, opening, start):
+                    pos = opening + 1
+                    break
+                embed = text[opening - 1] == "!" and not _escaped(text, opening - 1, start)
+            else:
+                embed = False
+            end = m.end()
+            if j < n_spans:
+                while j < n_spans and span_ends[j] <= opening:
+                    j += 1
+                if j < n_spans and span_starts[j] < end:
+                    pos = opening + 2
+                    break
+            raw, fragment, display = m.group(1, 2, 3)
+            target = raw.strip()
+            if target is raw:  # str.strip() returns the string itself when there is nothing to strip
+                t_start, t_end = m.span(1)
+                if not target and fragment is None:
+                    continue  # "[[]]", "[[|x]]": Obsidian shows them as text
+            elif target:
+                t_start = m.start(1) + len(raw) - len(raw.lstrip())
+                t_end = t_start + len(target)
+            elif fragment is None:
+                continue  # "[[ ]]"
+            else:
+                t_start = t_end = m.end(1)
+            out.append(_TUPLE(Link, (
+                "embed" if embed else "wikilink",
+                target,
+                None if fragment is None else fragment.strip(),
+                None if display is None else display.strip(),
+                opening - embed,
+                end,
+                t_start,
+                t_end,
+                False,
+            )))
+        else:
             return
-        opening = m.start()
-        if opening > start and text[opening - 1] in "\\!":
-            if _escaped(text, opening, start):
-                pos = opening + 1
-                continue
-            embed = text[opening - 1] == "!" and not _escaped(text, opening - 1, start)
-        else:
-            embed = False
-        end = m.end()
-        pos = end
-        if j < n_spans:
-            while j < n_spans and span_ends[j] <= opening:
-                j += 1
-            if j < n_spans and span_starts[j] < end:
-                pos = opening + 2
-                continue
-        raw, fragment, display = m.group(1, 2, 3)
-        target = raw.strip()
-        if target:
-            t_start = m.start(1) + len(raw) - len(raw.lstrip())
-            t_end = t_start + len(target)
-        elif fragment is None:
-            continue  # "[[]]", "[[ ]]", "[[|x]]": Obsidian shows them as text
-        else:
-            t_start = t_end = m.end(1)
-        out.append(_TUPLE(Link, (
-            "embed" if embed else "wikilink",
-            target,
-            None if fragment is None else fragment.strip(),
-            None if display is None else display.strip(),
-            opening - embed,
-            end,
-            t_start,
-            t_end,
-            False,
-        )))
 
 
 class _LineBounds:

@@ -51,7 +51,6 @@ class Anchors:
     """What `#fragment` can name in a note: its headings in order, its block ids."""
 
     headings: tuple[tuple[int, str], ...]  # (level, heading_key(text))
-    slugs: frozenset[str]  # GitHub-style slugs of the headings, for Markdown links
     block_ids: frozenset[str]  # casefolded
     texts: tuple[str, ...]  # the headings as written, for "did you mean"
 
@@ -59,10 +58,12 @@ class Anchors:
 class Vault:
     def __init__(self, files: Iterable[str], load: Callable[[str], Note | NoteFacts | None]) -> None:
         """files: every file of the vault (notes and attachments), POSIX, root-relative.
-        load: parses a note on first use; each note is parsed at most once."""
+        load: a note's facts by path. The loader keeps what it parses (the Linter does,
+        so each note is parsed at most once); the Vault does not keep a second copy:
+        in a worker the loader builds another worker's note from its export in 2 µs,
+        and keeping 50,000 of those cost a worker 100 MB."""
         self.files: tuple[str, ...] = tuple(sorted(files))
         self._load = load
-        self._notes: dict[str, Note | NoteFacts | None] = {}
         self._by_name: dict[str, list[str]] = {}  # folded base name -> paths
         self._by_path: dict[str, list[str]] = {}  # folded path -> paths (a case collision: 2)
         for path in self.files:
@@ -91,12 +92,7 @@ class Vault:
         return [p for p in self.files if p.lower().endswith(".md")]
 
     def note(self, path: str) -> Note | NoteFacts | None:
-        if path not in self._notes:
-            self._notes[path] = self._load(path)
-        return self._notes[path]
-
-    def preload(self, notes: dict[str, Note | NoteFacts | None]) -> None:
-        self._notes.update(notes)
+        return self._load(path)
 
     def exists(self, path: str) -> bool:
         return fold(path) in self._by_path
@@ -221,11 +217,14 @@ class Vault:
             if note is None:
                 self._anchors[path] = None
             else:
+                # Kept for every note linked to with a fragment (in each worker), so
+                # kept small: GitHub slugs are made only when a Markdown link asks,
+                # and most notes share the one empty set of block ids.
                 heads = note.md.headings
+                blocks = note.md.block_ids
                 self._anchors[path] = Anchors(
                     tuple((h.level, heading_key(h.text)) for h in heads),
-                    frozenset(github_slug(h.text) for h in heads),
-                    frozenset(b.id.casefold() for b in note.md.block_ids),
+                    frozenset(b.id.casefold() for b in blocks) if blocks else _NO_BLOCKS,
                     tuple(h.text for h in heads),
                 )
         return self._anchors[path]
@@ -255,7 +254,10 @@ class Vault:
             return True  # "[[Note#]]" names the note
         if _nested(anchors.headings, parts):
             return True
-        return slugs and len(parts) == 1 and github_slug(fragment) in anchors.slugs
+        if not slugs or len(parts) != 1:
+            return False
+        slug = github_slug(fragment)
+        return any(github_slug(text) == slug for text in anchors.texts)
 
 
 def _ends_with(path: str, key: str, suffix: str) -> bool:
@@ -263,6 +265,7 @@ def _ends_with(path: str, key: str, suffix: str) -> bool:
     return folded == key or folded.endswith(suffix)
 
 
+_NO_BLOCKS: frozenset[str] = frozenset()
 _BY_FOLDER = Resolution(None, reason="depends on the linking note's folder")
 
 
