@@ -183,6 +183,28 @@ def test_repair_with_a_lost_no_break_space_is_unsafe() -> None:
     assert ("transcode", "restore_byte_a0") in g.plan
 
 
+# ftfy's replace_lossy_sequences may merge a character beside a lost byte (U+FFFD) into
+# that U+FFFD: text deleted, not repaired. Such a repair is never offered; one that
+# merges nothing is, U+FFFD nearby or not.
+@pytest.mark.parametrize("text", [
+    "x \ufffdÐ\ufffd y",  # found by the fuzzer: the Ð between two U+FFFD went
+    "x \ufffdÐ\ufffdÂ¿ y",  # the same beside a real garble (`Â¿` for `¿`)
+    "É a tua IRMÃ? Sim.",  # `Ã?` reads as a lead byte and a lost one
+])
+def test_a_lossy_repair_that_deletes_text_is_not_offered(text: str) -> None:
+    repaired = apply_repairs(text, find_mojibake(text))
+    # The garbled `Â¿` may be repaired; nothing else may change.
+    assert repaired.replace("Â¿", "¿") == text.replace("Â¿", "¿")
+
+
+@pytest.mark.parametrize("text,fixed", [
+    ("x Â« y", "x « y"),  # the repair trims to deleting the `Â`
+    ("x Â«\ufffd y", "x «\ufffd y"),  # a lossy plan, and it merges nothing
+])
+def test_a_repair_that_deletes_only_the_garble_is_offered(text: str, fixed: str) -> None:
+    assert apply_repairs(text, find_mojibake(text)) == fixed
+
+
 def test_line_plan_repairs_a_run_that_is_not_suspicious_alone() -> None:
     # `ÄŒ` alone passes the badness pattern; the rest of the word convicts the codec.
     text = "ÄŒeÅ¡tina"

@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hostile.invariants import check_spans, crashes
 from hostile.notes import TARGETS, notes
 from hypothesis import HealthCheck, given, settings
@@ -143,6 +144,10 @@ def test_fix_twice_equals_once_around_invalid_bytes(tmp_path) -> None:
     assert once == twice
 
 
-def test_unsafe_fixes_do_not_delete_text(tmp_path) -> None:
-    once, _ = _fixed_twice(tmp_path, b"caf\xc3\xa9 \xff\xc3\x90\xff\n")
-    assert "\u00d0" in once.decode("utf-8", "replace"), once  # the Ð between the bad bytes
+@pytest.mark.parametrize("data", [
+    b"caf\xc3\xa9 \xff\xc3\x90\xff\n",  # the Ð between two invalid bytes
+    "x \ufffd\u00d0\ufffd\u00c2\u00bf y\n".encode(),  # between two U+FFFD, beside a garble
+])
+def test_unsafe_fixes_do_not_delete_text(tmp_path, data: bytes) -> None:
+    once, _ = _fixed_twice(tmp_path, data)
+    assert "\u00d0" in once.decode("utf-8", "replace"), once

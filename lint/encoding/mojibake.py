@@ -113,7 +113,7 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
                 continue
         elif MOJIBAKE_SUSPECTS.isdisjoint(text[rs:re_]):
             continue
-        garbles = [g for g in _ask_ftfy(text, runs, k, start, end) if not _lossy_deletion(g)]
+        garbles = _ask_ftfy(text, runs, k, start, end)
         if garbles:
             found[k] = garbles
         elif re_ - rs > 1:
@@ -132,11 +132,32 @@ def _find(text: str, sc: Scan, start: int, end: int | None) -> list[Garble]:
 _LOSSY = ("transcode", "replace_lossy_sequences")
 
 
-def _lossy_deletion(g: Garble) -> bool:
-    """ftfy's lossy decoding dropping a character between invalid bytes
-    (`\ufffdÐ\ufffd` -> `\ufffd\ufffd`): text deleted, not repaired. (An empty repair
-    is otherwise fine: `Â«` -> `«` trims to deleting the `Â`.)"""
-    return not g.repair and _LOSSY in g.plan
+def _lossy_deletion(unit: str, fixed: str, plan: Plan) -> bool:
+    """Did ftfy's lossy step delete text rather than repair it?
+
+    replace_lossy_sequences turns a lead byte next to a lost one into U+FFFD: in
+    `\ufffdÐ\ufffd` it swallows the `Ð`, a letter between two invalid bytes, and in
+    `\ufffdÐ\ufffdÂ¿` it does so beside the real repair of `Â¿`. The step only ever
+    merges characters into a U+FFFD, so compare the text between the U+FFFDs: each
+    piece must come out as it was, or as the plan's other steps make it. A U+FFFD added
+    or a piece that lost characters is a deletion. (A lossy plan that merged nothing
+    still repairs: `Â«\ufffd` -> `«\ufffd`; and an empty repair is fine: `Â«` -> `«`
+    trims to deleting the `Â`.)
+    """
+    if _LOSSY not in plan:
+        return False
+    before, after = unit.split("\ufffd"), fixed.split("\ufffd")
+    if len(before) != len(after):
+        return True
+    steps = [step for step in plan if step != _LOSSY]
+    return any(a != b and a != _apply_plan(b, steps) for b, a in zip(before, after))
+
+
+def _apply_plan(text: str, plan: list[tuple[str, str]]) -> str | None:
+    try:
+        return ftfy.apply_plan(text, plan)
+    except (UnicodeError, LookupError, TypeError, ValueError):
+        return None
 
 
 def apply_repairs(text: str, garbles: list[Garble]) -> str:
@@ -164,7 +185,7 @@ def _ask_ftfy(text: str, runs: Runs, k: int, start: int, end: int) -> list[Garbl
     if BADNESS_RE.search(text, ws, we):
         unit = text[ws:we]
         fixed, plan = _fix(unit)
-        if fixed != unit:
+        if fixed != unit and not _lossy_deletion(unit, fixed, plan):
             if _APPLY_INCONSISTENT in plan:
                 pieces = _pieces(unit, fixed, ws)
                 if pieces is not None:
@@ -307,10 +328,10 @@ def _propagate(
                 # A variant can keep a bytes-only step (restore_byte_a0) where ftfy's
                 # own plan had none: that plan does not apply here.
                 continue
-            if fixed == unit:
+            if fixed == unit or _lossy_deletion(unit, fixed, plan):
                 continue
             g = replace(_edit(unit, fixed, ws, plan), source="line")
-            if g.start >= rs and not _lossy_deletion(g) and _plausible(g.repair):
+            if g.start >= rs and _plausible(g.repair):
                 found[k] = [g]
                 break
 
