@@ -10,17 +10,21 @@ rebuilt. A fresh CI machine has no key and so never trusts a committed cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-FORMAT = 4
+FORMAT = 5
 RECENT_MAX = 200  # facts kept in the index before they are merged into the facts file
+SPOOL_BATCH = 512  # facts of notes parsed in this run held in memory before they are spooled
 MAGIC = b"notelint-cache\n"
 
 # An entry: (stat key, content digest, cross key, local findings blob (b"": none), export blob)
@@ -56,7 +60,11 @@ class Cache:
     """Two files: the index (`KEY.bin`: per file its stat, digest, cross key, findings
     and export; read by every run) and the facts (`KEY.facts`: per note its pickled
     NoteFacts; read only when a cross-note rule must re-run on a note it did not parse,
-    so a warm run over 50,000 notes never reads them)."""
+    so a warm run over 50,000 notes never reads them).
+
+    The facts file's body is a run of pickled dicts (path -> facts), later ones winning,
+    so a run that parses many notes spools their facts to disk as they come instead of
+    holding them all until it saves (115 MB at 50,000 notes)."""
 
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
@@ -70,6 +78,10 @@ class Cache:
         # Facts of notes changed since the facts file was written ride in the index, so
         # a run that re-parses a few notes rewrites the small file only.
         self._recent: dict[str, bytes] = {}
+        # The next facts file, begun when a run has parsed many notes: their facts go
+        # out as they come (FORMAT, then a dict per SPOOL_BATCH notes).
+        self._spool: _SignedWriter | None = None
+        self._spooled: set[str] = set()
         self._secret = _secret()
         self.dirty = False
 
@@ -83,16 +95,40 @@ class Cache:
             self.files, self.signature, self.cross, self._recent = loaded
 
     def facts_blob(self, path: str) -> bytes | None:
+        """The cached facts of a note this run did not parse (a parsed note's facts are
+        in the run: the spool is write-only)."""
+        assert path not in self._spooled
         for fresh in (self._new_facts, self._recent):
             if path in fresh:
                 return fresh[path]
+        return self._old_facts().get(path)
+
+    def _old_facts(self) -> dict[str, bytes]:
         if self._facts is None:
-            self._facts = self._read(self.facts_file) or {}
-        return self._facts.get(path)
+            self._facts = self._read_facts() or {}
+        return self._facts
 
     def put_facts(self, path: str, blob: bytes) -> None:
         self._new_facts[path] = blob
         self.dirty = True
+        if len(self._new_facts) >= SPOOL_BATCH and self._secret is not None:
+            try:
+                if self._spool is None:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._spool = _SignedWriter(self.folder, self._secret)
+                    self._spool.dump(FORMAT)
+                self._spool.dump(self._new_facts)
+                self._spooled.update(self._new_facts)
+                self._new_facts = {}
+            except OSError:  # no room to spool: keep the rest in memory
+                # What went out with the spool is lost: forget those notes, so that the
+                # next run parses them again instead of finding no facts.
+                for path in self._spooled:
+                    self.files.pop(path, None)
+                self._spooled.clear()
+                if self._spool is not None:
+                    self._spool.abandon()
+                self._spool = None
 
     def prune(self, keep: set[str]) -> None:
         """Forget files that are gone (after a run that saw the whole vault)."""
@@ -102,6 +138,32 @@ class Cache:
             self.dirty = True
 
     def _read(self, file: Path) -> Any:
+        body = self._verified(file)
+        if body is None:
+            return None
+        try:
+            fmt, payload = pickle.loads(body)
+        except Exception:  # noqa: BLE001 - a verified but unreadable file: rebuild
+            return None
+        return payload if fmt == FORMAT else None
+
+    def _read_facts(self) -> dict[str, bytes] | None:
+        body = self._verified(self.facts_file)
+        if body is None:
+            return None
+        facts: dict[str, bytes] = {}
+        stream = io.BytesIO(body)
+        try:
+            if pickle.load(stream) != FORMAT:
+                return None
+            while stream.tell() < len(body):
+                facts.update(pickle.load(stream))
+        except Exception:  # noqa: BLE001 - a verified but unreadable file: rebuild
+            return None
+        return facts
+
+    def _verified(self, file: Path) -> memoryview | None:
+        """The body of a file whose MAC verifies, or None."""
         if self._secret is None:
             return None
         try:
@@ -114,11 +176,7 @@ class Cache:
         mac, body = raw[len(MAGIC): len(MAGIC) + 32], memoryview(raw)[len(MAGIC) + 32:]
         if not hmac.compare_digest(mac, self._mac(body)):
             return None  # foreign or corrupt: rebuilt, never trusted
-        try:
-            fmt, payload = pickle.loads(body)
-        except Exception:  # noqa: BLE001 - a verified but unreadable file: rebuild
-            return None
-        return payload if fmt == FORMAT else None
+        return body
 
     def _mac(self, body: bytes | memoryview) -> bytes:
         assert self._secret is not None
@@ -133,42 +191,70 @@ class Cache:
             if not ignore.exists():
                 ignore.write_text("# Created by notelint: the cache is never committed.\n*\n")
             recent = {**self._recent, **self._new_facts}
-            if len(recent) > RECENT_MAX:
-                facts = self._facts if self._facts is not None else (self._read(self.facts_file) or {})
-                facts.update(recent)
-                self._write(self.facts_file, {p: b for p, b in facts.items() if p in self.files})
+            if self._spool is not None or len(recent) > RECENT_MAX:
+                # Into the facts file: what was spooled, then the rest (a later dict
+                # wins, so an older copy of a spooled note must not follow it).
+                spool = self._spool
+                if spool is None:
+                    spool = _SignedWriter(self.folder, self._secret)
+                    spool.dump(FORMAT)
+                self._spool = None
+                rest = {**self._old_facts(), **recent}
+                spool.dump({p: b for p, b in rest.items() if p in self.files and p not in self._spooled})
+                spool.finish(self.facts_file)
                 recent = {}
             recent = {p: b for p, b in recent.items() if p in self.files}
             self._write(self.file, (self.files, self.signature, self.cross, recent))
             for old in self.folder.iterdir():  # caches of other configs and versions
                 if old.suffix in (".bin", ".facts") and old not in (self.file, self.facts_file):
                     old.unlink(missing_ok=True)
+                elif old.name.startswith(".tmp-") and _stale(old):
+                    old.unlink(missing_ok=True)  # left by a run that was killed
         except OSError:
             pass  # a read-only vault still gets linted
 
     def _write(self, file: Path, payload: Any) -> None:
-        # Pickled straight into the file and signed as it goes: the facts of 50,000 notes
-        # are 115 MB, and a pickled copy plus the copy that prepends the MAC tripled that.
         assert self._secret is not None
-        mac = hmac.new(self._secret, digestmod=hashlib.blake2b)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + bytes(32))  # the MAC's place, filled in once the body is out
-            pickle.dump((FORMAT, payload), _Signing(f, mac), protocol=pickle.HIGHEST_PROTOCOL)
-            f.seek(len(MAGIC))
-            f.write(mac.digest()[:32])
-        os.replace(tmp, file)
+        out = _SignedWriter(self.folder, self._secret)
+        out.dump((FORMAT, payload))
+        out.finish(file)
 
 
-class _Signing:
-    """A file that feeds what is written to it to a MAC too."""
+def _stale(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > 3600
+    except OSError:
+        return False
 
-    def __init__(self, f: Any, mac: hmac.HMAC) -> None:
-        self.f, self.mac = f, mac
 
-    def write(self, data: bytes) -> int:
+class _SignedWriter:
+    """A cache file written as it goes: pickles go straight into a temporary file and
+    into the MAC (the facts of 50,000 notes are 115 MB: no copy of them is made in
+    memory), and the MAC is filled in at its place before the header at the end."""
+
+    def __init__(self, folder: Path, secret: bytes) -> None:
+        fd, self.tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        self.f = os.fdopen(fd, "wb")
+        self.mac = hmac.new(secret, digestmod=hashlib.blake2b)
+        self.f.write(MAGIC + bytes(32))
+
+    def dump(self, obj: Any) -> None:
+        pickle.dump(obj, self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def write(self, data: bytes) -> int:  # pickle's file
         self.mac.update(data)
         return self.f.write(data)
+
+    def finish(self, file: Path) -> None:
+        self.f.seek(len(MAGIC))
+        self.f.write(self.mac.digest()[:32])
+        self.f.close()
+        os.replace(self.tmp, file)
+
+    def abandon(self) -> None:
+        with contextlib.suppress(OSError):
+            self.f.close()
+            os.unlink(self.tmp)
 
 
 def cache_key(*parts: Any) -> str:

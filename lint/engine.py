@@ -354,6 +354,11 @@ class Linter:
             self.cache.files[p.path] = (p.stat, p.digest, p.cross_key, local, export)
             if p.skip is None and not callable(p._facts):
                 self.cache.put_facts(p.path, p.facts_blob)
+                if isinstance(p._facts, bytes) and not p.directives and not self.vault_rules:
+                    # From a worker, which also made the note's cross-note findings:
+                    # nothing in this run reads these again, and the cache has them
+                    # (50,000 notes' worth is 115 MB).
+                    p._facts = None
             self.cache.dirty = True
 
     def _from_cache(self, rel: str) -> Processed | None:

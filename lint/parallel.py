@@ -7,7 +7,7 @@ without pickling it. Each worker owns a share of the notes and works in two pass
    see (its export: front matter data, headings, block ids), its findings, and, for
    the cache, its facts already pickled (bytes the main process stores without decoding);
 2. receive every note's export, then run the cross-note rules (links) on its own notes,
-   whose full facts it still holds, and send back their findings.
+   whose full facts it held (pickled, for a large share), and send back their findings.
 
 So no Note and no link object ever crosses a pipe, and the link rules run in parallel.
 """
@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lint.facts import pack, unpack
+from lint.facts import NoteFacts, pack, unpack
 
 if TYPE_CHECKING:
     from lint.engine import Linter
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 # (measured on 2 cores: see bench/README.md).
 PARALLEL_THRESHOLD = 400
 BATCH = 128
+# From this many notes a worker holds its notes' facts pickled between its passes: 2.3 KB
+# a note against 10 KB as objects (a link is a tuple, three strings and four ints), for
+# about 15 µs a note to unpickle again. At 50,000 notes (25,000 a worker) that is a
+# worker of 260 MB instead of 500 MB; at 10,000 the objects cost 50 MB and save CPU.
+HELD_PICKLED_FROM = 12_000
 
 
 def jobs_for(linter: Linter, count: int) -> int:
@@ -47,23 +52,24 @@ def jobs_for(linter: Linter, count: int) -> int:
 
 def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs: bool) -> None:
     try:
-        # Between the passes a worker keeps its notes' facts pickled (2.3 KB a note), not
-        # as objects (10 KB: a link is a tuple, three strings and four ints): at 50,000
-        # notes that is the difference between a worker of 500 MB and one of 200 MB.
-        # Unpickling one note's facts again costs a few µs.
-        blobs: dict[str, bytes] = {}
+        # Between its two passes a worker holds its notes' facts; a large share is held
+        # pickled (see HELD_PICKLED_FROM).
+        pickled = len(paths) >= HELD_PICKLED_FROM
+        held: dict[str, NoteFacts | bytes] = {}
         batch = []
         for rel in paths:
             p = linter.process(rel, keep_note=False)
+            blob = p.facts_blob if p.skip is None and (keep_blobs or pickled) else None
             if p.skip is None:
-                blobs[rel] = p.facts_blob
-                linter.exports[rel] = p.export  # what the cross-note rules read of it here
+                held[rel] = blob if pickled else p.facts  # type: ignore[assignment]
             else:
                 linter.processed[rel] = p
-            blob = blobs.get(rel) if keep_blobs else None
             key = p.cross_key if keep_blobs else None  # only the cache compares them
             export = pack(p.export) if keep_blobs and p.export is not None else p.export
-            batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, export, blob))
+            if export is not None:
+                linter.exports[rel] = export  # what the cross-note rules read of it here
+            batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, export,
+                          blob if keep_blobs else None))
             if len(batch) >= BATCH:
                 conn.send_bytes(pickle.dumps(("parsed", batch), -1))
                 batch = []
@@ -73,8 +79,9 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
         linter.exports.update(exports)
         found = {}
         for rel in paths:
-            if rel in cross and rel in blobs:
-                found[rel] = linter.cross_findings(unpack(blobs[rel]))  # type: ignore[arg-type]
+            facts = held.get(rel)
+            if rel in cross and facts is not None:
+                found[rel] = linter.cross_findings(unpack(facts) if isinstance(facts, bytes) else facts)  # type: ignore[arg-type]
         conn.send_bytes(pickle.dumps(("cross", found), -1))
     except BaseException:  # noqa: BLE001 - the main process reports it
         conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), -1))
@@ -119,9 +126,11 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
                     linter.adopt(Processed(rel, st, digest, blob, local, ds, skip, cross_key=key,
                                            export=export))
                 progress(len(payload))
-        exports = pickle.dumps(linter.exports, -1)
-        for pipe in pipes:
-            pipe.send_bytes(exports)
+        for pipe, share in zip(pipes, shares):
+            own = set(share)  # a worker has its own notes' exports already
+            others = {k: v for k, v in linter.exports.items() if k not in own}
+            pipe.send_bytes(pickle.dumps(others, -1))
+            del others
         found: dict[str, list] = {}
         for pipe in pipes:
             kind, payload = pickle.loads(pipe.recv_bytes())

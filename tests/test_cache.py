@@ -111,7 +111,13 @@ def test_config_change_invalidates(tmp_path) -> None:
     assert found == [] and linter.stats["cached"] == 0
 
 
-def test_parallel_workers_agree_with_one_process(make_vault) -> None:
+@pytest.mark.parametrize("held_pickled", [False, True], ids=["facts-held", "facts-pickled"])
+def test_parallel_workers_agree_with_one_process(make_vault, monkeypatch, held_pickled) -> None:
+    """Both ways a worker can hold its notes between its passes (lint/parallel.py)."""
+    import lint.parallel
+
+    if held_pickled:  # workers are forked from this process, so they see it
+        monkeypatch.setattr(lint.parallel, "HELD_PICKLED_FROM", 1)
     vault, _ = make_vault(900, 0.05, seed=3)
     one = Linter(Request(paths=[str(vault)], cwd=str(vault), jobs=1)).run()
     two = Linter(Request(paths=[str(vault)], cwd=str(vault), jobs=2))
@@ -120,3 +126,33 @@ def test_parallel_workers_agree_with_one_process(make_vault) -> None:
     assert [(f.path, f.line, f.column, f.rule, f.message, f.fix) for f in found] == \
            [(f.path, f.line, f.column, f.rule, f.message, f.fix) for f in one]
     assert len(one) > 20
+
+
+@pytest.mark.parametrize("batch", [2, 10_000], ids=["spooled", "held"])
+def test_facts_file_round_trip(tmp_path, monkeypatch, batch) -> None:
+    """A run that parses many notes writes their facts out as they come (spooled) or at
+    the end (held); a later run that must re-check links in notes it did not parse reads
+    them back, including the facts it carried over from the file before."""
+    import lint.cache
+
+    monkeypatch.setattr(lint.cache, "SPOOL_BATCH", batch)
+    monkeypatch.setattr(lint.cache, "RECENT_MAX", 2)  # both ways write the facts file
+    v = _vault(tmp_path / "v")
+    (v / "n1.md").write_text(NOTE.format(t="x") + "[[missing]]\n")
+
+    def agrees_with_a_plain_run() -> list:
+        found, linter = _run(v)
+        plain = Linter(Request(paths=[str(v)], cwd=str(v), cache=False)).run()
+        assert found == [(f.path, f.line, f.column, f.rule, f.message) for f in plain]
+        return found
+
+    agrees_with_a_plain_run()
+    folder = v / ".notelint_cache"
+    assert len(list(folder.glob("*.facts"))) == 1 and not list(folder.glob(".tmp-*"))
+    for i in range(3):  # three notes change: their facts are spooled, the others' carried
+        (v / f"n{i}.md").write_text(NOTE.format(t=f"Changed {i}") + f"[[gone{i}]]\n")
+    agrees_with_a_plain_run()
+    (v / "hub.md").write_text(HUB.replace("## Section", "## Renamed"))  # re-check everyone
+    found = agrees_with_a_plain_run()
+    assert sorted(p for p, _, _, r, _ in found if r == "broken-anchor") == [f"n{i}.md" for i in range(5)]
+    assert not list(folder.glob(".tmp-*"))
