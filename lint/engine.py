@@ -202,6 +202,7 @@ class Linter:
         else:
             root, config_path = vault_root_for(targets, cwd)
         self.root = root.resolve()
+        self._root_slash = os.path.join(self.root, "")
         self.config = load_config(config_path, self.root, request.overrides)
         for key in self.config.rules:
             if lookup(key) is None:
@@ -368,7 +369,8 @@ class Linter:
         if entry is None:
             return None
         try:
-            st = stat_key(os.stat(os.path.join(self.root, rel), follow_symlinks=False))
+            # root + rel, not os.path.join: this runs for every note of a warm run
+            st = stat_key(os.stat(self._root_slash + rel, follow_symlinks=False))
         except OSError:
             return None
         if st != entry[0]:
@@ -477,7 +479,7 @@ class Linter:
                 continue
             hit = self.cache.cross.get(rel) if reuse and self.cache is not None else None
             if hit is not None and hit[0] == p.digest:
-                out[rel] = pickle.loads(hit[1])
+                out[rel] = pickle.loads(hit[1]) if hit[1] else []
                 continue
             if rel in done:
                 out[rel] = done[rel]
@@ -485,7 +487,8 @@ class Linter:
                 assert p.facts is not None
                 out[rel] = self.cross_findings(p.facts)
             if self.cache is not None and signature is not None:
-                self.cache.cross[rel] = (p.digest, pickle.dumps(out[rel], -1))
+                # most notes have no cross-note finding: b"" costs nothing to read back
+                self.cache.cross[rel] = (p.digest, pickle.dumps(out[rel], -1) if out[rel] else b"")
                 self.cache.dirty = True
         if self.cache is not None and signature is not None and self.cache.signature != signature:
             self.cache.cross = {k: v for k, v in self.cache.cross.items() if k in out}

@@ -77,7 +77,7 @@ class Vault:
     def _index(self, path: str) -> None:
         key = fold(path)
         self._by_path.setdefault(key, []).append(path)
-        self._by_name.setdefault(posixpath.basename(key), []).append(path)
+        self._by_name.setdefault(key.rpartition("/")[2], []).append(path)
 
     def add_file(self, path: str) -> None:
         """A file given by name that discovery did not list (not `.md`)."""
