@@ -73,6 +73,7 @@ class Vault:
         self._memo_folder: dict[tuple[str, str, str], Resolution] = {}
         self._anchors: dict[str, Anchors | None] = {}
         self._anchor_memo: dict[tuple[str, str, bool], bool | None] = {}
+        self._last_links: tuple[object, str, list[tuple[Link, Resolution]]] | None = None
 
     def _index(self, path: str) -> None:
         key = fold(path)
@@ -119,6 +120,18 @@ class Vault:
         if hit.path is None and not target.strip():
             return Resolution(source)
         return hit
+
+    def links(self, note: Note | NoteFacts, profile: str = "obsidian") -> list[tuple[Link, Resolution]]:
+        """The note's links that resolve in the vault (checked_links), each with its
+        resolution. The link rules ask about the same note one after another: the last
+        note's answer is kept, so its links are resolved once, not once a rule."""
+        last = self._last_links
+        if last is not None and last[0] is note and last[1] == profile:
+            return last[2]
+        source, resolve = note.path, self.resolve
+        out = [(link, resolve(link.target, source, profile)) for link in checked_links(note.md)]
+        self._last_links = (note, profile, out)
+        return out
 
     def _resolve(self, target: str, folder: str, profile: str) -> Resolution:
         target = target.strip().replace("\\", "/")

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
 from lint.rule import Context, Rule
-from lint.vault import checked_links
 
 
 class AmbiguousLink(Rule):
@@ -48,11 +47,8 @@ class AmbiguousLink(Rule):
     example_vault = {"a/note.md": "# A\n", "b/note.md": "# B\n"}
 
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
-        for link in checked_links(note.md):
-            if not link.target:
-                continue
-            res = ctx.vault.resolve(link.target, note.path, ctx.config.resolution)
-            if not res.candidates or res.path is None:
+        for link, res in ctx.vault.links(note, ctx.config.resolution):
+            if not link.target or not res.candidates or res.path is None:
                 continue
             others = ", ".join(f"`{c}`" for c in res.candidates)
             winner = res.path[:-3] if res.path.lower().endswith(".md") else res.path

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
 from lint.rule import Context, Rule
-from lint.vault import checked_links, heading_key
+from lint.vault import heading_key
 
 # What a link to a heading leaves out of it (Obsidian writes `[[n#Sub bold]]`
 # for `## Sub **bold**`).
@@ -59,11 +59,11 @@ class BrokenAnchor(Rule):
 
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
         vault = ctx.vault
-        for link in checked_links(note.md):
+        for link, res in vault.links(note, ctx.config.resolution):
             fragment = link.fragment
             if fragment is None:
                 continue
-            path = vault.resolve(link.target, note.path, ctx.config.resolution).path
+            path = res.path
             if path is None or not path.lower().endswith(".md"):
                 continue
             if vault.has_anchor(path, fragment, slugs=link.kind == "markdown") is not False:

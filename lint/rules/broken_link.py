@@ -12,7 +12,7 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.facts import NoteFacts
 from lint.markdown import Link
 from lint.rule import Context, Rule, RuleOptions
-from lint.vault import Vault, checked_links, fold, invisible, shown, visible
+from lint.vault import Vault, fold, invisible, shown, visible
 
 
 class Options(RuleOptions):
@@ -76,10 +76,9 @@ class BrokenLink(Rule):
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
         vault = ctx.vault
         profile = ctx.config.resolution
-        for link in checked_links(note.md):
+        for link, res in vault.links(note, profile):
             if not link.target:
                 continue
-            res = vault.resolve(link.target, note.path, profile)
             if res.path is not None:
                 mismatch = _normalisation(link, res.path)
                 if mismatch is not None:
@@ -122,6 +121,8 @@ def _broken(link: Link, hint: Suggestion | None) -> Violation:
 
 def _normalisation(link: Link, path: str) -> Violation | None:
     """A target that resolved only because names are compared in NFC."""
+    if link.target.isascii():  # O(1); most targets are
+        return None
     written = link.target.rsplit("/", 1)[-1]
     if written.isascii():
         return None
