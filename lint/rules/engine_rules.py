@@ -70,7 +70,9 @@ class SkippedFile(Rule):
     ## What it does
     Reports a `.md` file that notelint did not read, and why: not a regular
     file (a FIFO or device), a symbolic link leading outside the vault, larger
-    than `max-file-size`, binary data, unreadable, or vanished during the run.
+    than `max-file-size`, binary data, unreadable, removed or replaced while it
+    was being opened, or vanished during the run. `--fix` reports here too a
+    note whose fixes it could not write (`not fixed: ...`, with the reason).
 
     ## Why it matters
     Nothing is lost silently: every file named like a note is either linted or
