@@ -148,3 +148,24 @@ def test_corpora_hold_only_what_is_really_there(shared_corpora: Path) -> None:
         found += [(rel, c.name) for c in find_control(text)]
     # A test note of obsidian-tasks, about indentation by zero-width space + tab.
     assert found == [("obsidian-tasks-demo/Test Data/zero_width.md", "U+200B ZERO WIDTH SPACE")]
+
+
+def test_stored_badness_alphabet_is_ftfys() -> None:
+    """lint/encoding/alphabet.py stores the characters of ftfy's badness pattern so that
+    scanning needs no ftfy import; for the release they were read from they must be
+    exactly what that release's pattern names."""
+    from lint.encoding import alphabet
+
+    installed = alphabet._installed_ftfy()
+    if installed != alphabet._BADNESS_FTFY:
+        pytest.skip(f"stored for ftfy {alphabet._BADNESS_FTFY}, {installed} installed: "
+                    "derived at run time (`python -m lint.encoding.alphabet` prints new ranges)")
+    assert alphabet._badness_alphabet() == alphabet.derive_badness_alphabet()
+
+
+def test_another_ftfy_release_gets_its_own_alphabet(monkeypatch) -> None:
+    from lint.encoding import alphabet
+
+    monkeypatch.setattr(alphabet, "_BADNESS_FTFY", "0.0-not-installed")
+    monkeypatch.setattr(alphabet, "_BADNESS_RANGES", ((0x2603, 0x2603),))
+    assert alphabet._badness_alphabet() == alphabet.derive_badness_alphabet()

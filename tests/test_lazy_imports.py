@@ -51,3 +51,9 @@ def test_warm_run_needs_no_ftfy_but_a_cold_one_finds_mojibake(tmp_path: Path) ->
     warm = run(*args, cwd=tmp_path)
     assert warm["out"] == cold["out"]  # the same findings, from the cache
     assert "ftfy" not in warm["loaded"]
+    # One note changed, with non-ASCII text but nothing that could be mojibake: scanning
+    # it needs the badness alphabet, not ftfy.
+    (tmp_path / "b.md").write_text("---\ntitle: B\n---\n\nCafé — naïve, 日本語.\n", encoding="utf-8")
+    changed = run(*args, cwd=tmp_path)
+    assert changed["out"] == cold["out"]
+    assert "ftfy" not in changed["loaded"]
