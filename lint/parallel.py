@@ -65,7 +65,8 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
             else:
                 linter.processed[rel] = p
             key = p.cross_key if keep_blobs else None  # only the cache compares them
-            export = pack(p.export) if keep_blobs and p.export is not None else p.export
+            # packed: held and sent as one bytes object, not a dict and tuples of headings
+            export = pack(p.export) if p.export is not None else None
             if export is not None:
                 linter.exports[rel] = export  # what the cross-note rules read of it here
             batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, export,
@@ -81,7 +82,9 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
         for rel in paths:
             facts = held.get(rel)
             if rel in cross and facts is not None:
-                found[rel] = linter.cross_findings(unpack(facts) if isinstance(facts, bytes) else facts)  # type: ignore[arg-type]
+                if isinstance(facts, bytes):
+                    facts = unpack(facts)
+                found[rel] = linter.cross_findings(facts)  # type: ignore[arg-type]
         conn.send_bytes(pickle.dumps(("cross", found), -1))
     except BaseException:  # noqa: BLE001 - the main process reports it
         conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), -1))
