@@ -154,21 +154,21 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
               f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
     findings = linter.run()
     fixed = 0
+    not_fixed: set[str] = set()  # notes --fix could not write: their fixes are not "fixable"
     if args.fix or args.diff:
         outcome = _fix(linter, findings, args, out)
         if outcome is not None and args.diff:
             return outcome
         if args.fix:
             fixed = outcome or 0
-            if fixed:
-                # Re-lint what was written; the notes that could not be fixed are
-                # reported from this run's list, which the new Linter does not have.
-                problems = linter.fix_problems
+            # The notes that could not be fixed are reported from this run's list (a
+            # re-lint's new Linter does not have it).
+            problems = linter.fix_problems
+            if fixed:  # re-lint what was written
                 linter = Linter(request)
-                findings = linter.run() + problems
-            else:
-                findings = findings + linter.fix_problems
-            findings.sort(key=lambda f: f.sort_key)
+                findings = linter.run()
+            findings = sorted(findings + problems, key=lambda f: f.sort_key)
+            not_fixed = {p.path for p in problems}
     fmt = _format(args, out)
     from lint.fix import applicable
 
@@ -183,9 +183,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if fmt == "full" or args.github_review else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,
-        fixable_remaining=sum(1 for f in findings if applicable(f, False)),
-        unsafe_fixable_remaining=sum(1 for f in findings
-                                     if applicable(f, True) and not applicable(f, False)),
+        fixable_remaining=sum(1 for f in findings if applicable(f, False) and f.path not in not_fixed),
+        unsafe_fixable_remaining=sum(1 for f in findings if f.path not in not_fixed
+                                     and applicable(f, True) and not applicable(f, False)),
     )
     if args.github_check_run:
         code = _publish(findings, ctx, fmt, out)
