@@ -7,7 +7,6 @@ the file, which encodes back to the original bytes: bytes outside the edits neve
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -153,4 +152,6 @@ def write_atomic(root, fix: FileFix) -> str | None:
 def unified_diff(fix: FileFix, display: str) -> str:
     before = fix.before.decode("utf-8", "replace").splitlines(keepends=True)
     after = fix.after.decode("utf-8", "replace").splitlines(keepends=True)
+    import difflib  # only --diff needs it; the CLI imports this module for every run
+
     return "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))

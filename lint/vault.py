@@ -64,6 +64,7 @@ class Vault:
         and keeping 50,000 of those cost a worker 100 MB."""
         self.files: tuple[str, ...] = tuple(sorted(files))
         self._load = load
+        self._note_paths: tuple[str, ...] | None = None
         self._by_name: dict[str, list[str]] = {}  # folded base name -> paths
         self._by_path: dict[str, list[str]] = {}  # folded path -> paths (a case collision: 2)
         for path in self.files:
@@ -85,12 +86,15 @@ class Vault:
         self.files = tuple(sorted((*self.files, path)))
         self._index(path)
         self._quartz = None
+        self._note_paths = None
         self._memo.clear()
         self._memo_folder.clear()
 
     @property
-    def note_paths(self) -> list[str]:
-        return [p for p in self.files if p.lower().endswith(".md")]
+    def note_paths(self) -> tuple[str, ...]:
+        if self._note_paths is None:  # asked several times a run, about 10,000 files
+            self._note_paths = tuple(p for p in self.files if p.lower().endswith(".md"))
+        return self._note_paths
 
     def note(self, path: str) -> Note | NoteFacts | None:
         return self._load(path)
