@@ -70,7 +70,8 @@ class Vault:
         for path in self.files:
             self._index(path)
         self._quartz: tuple[dict[str, list[str]], dict[str, str]] | None = None
-        self._memo: dict[tuple[str, str], Resolution] = {}
+        # per profile, then by target: a string key, no tuple to build for each link
+        self._memo: dict[str, dict[str, Resolution]] = {}
         self._memo_folder: dict[tuple[str, str, str], Resolution] = {}
         self._anchors: dict[str, Anchors | None] = {}
         self._anchor_memo: dict[tuple[str, str, bool], bool | None] = {}
@@ -109,12 +110,15 @@ class Vault:
         An empty target is the note itself ([[#Heading]])."""
         # Most targets resolve the same from every folder: memoise by target first,
         # and by folder only for relative paths and ties.
-        hit = self._memo.get((target, profile))
+        memo = self._memo.get(profile)
+        if memo is None:
+            memo = self._memo[profile] = {}
+        hit = memo.get(target)
         if hit is None:
             hit = self._resolve(target, "", profile)
             if hit.candidates or target.strip().replace("\\", "/").startswith(("./", "../")):
                 hit = _BY_FOLDER
-            self._memo[(target, profile)] = hit
+            memo[target] = hit
         if hit is _BY_FOLDER:
             folder = source.rpartition("/")[0]
             key = (target, folder, profile)
@@ -386,11 +390,15 @@ def checked_links(md: Markdown) -> Iterator[Link]:
 # spaces and joiners, bidi isolates and marks, the BOM, the soft hyphen).
 def invisible(s: str) -> list[str]:
     """The invisible characters in s, in order."""
+    if s.isascii():  # O(1); no ASCII character is a format character (asked of every file name)
+        return []
     return [c for c in s if unicodedata.category(c) == "Cf"]
 
 
 def shown(s: str) -> str:
     """s with its invisible characters spelled out, for messages: `<U+2068>channel`."""
+    if s.isascii():
+        return s
     return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in s)
 
 
