@@ -22,9 +22,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-FORMAT = 5
+FORMAT = 6
 RECENT_MAX = 200  # facts kept in the index before they are merged into the facts file
 SPOOL_BATCH = 512  # facts of notes parsed in this run held in memory before they are spooled
+# Index entries changed since the index was written that go to its delta file instead of
+# a new index: one changed note rewrote 22 MB at 50,000 notes (0.3 s).
+DELTA_MAX = 500
 MAGIC = b"notelint-cache\n"
 
 # An entry: (stat key, content digest, cross key, local findings blob (b"": none), export blob)
@@ -58,7 +61,8 @@ def _secret() -> bytes | None:
 
 class Cache:
     """Two files: the index (`KEY.bin`: per file its stat, digest, cross key, findings
-    and export; read by every run) and the facts (`KEY.facts`: per note its pickled
+    and export; read by every run, with `KEY.delta`, the entries changed since it was
+    written, when they are few) and the facts (`KEY.facts`: per note its pickled
     NoteFacts; read only when a cross-note rule must re-run on a note it did not parse,
     so a warm run over 50,000 notes never reads them).
 
@@ -69,6 +73,10 @@ class Cache:
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
         self.file = folder / f"{key}.bin"
+        self.delta_file = folder / f"{key}.delta"
+        # The index as read, before its delta was applied: (files, cross, its id). What
+        # differs from it is what the next delta must hold.
+        self._base: tuple[dict[str, Entry], dict[str, tuple[str, bytes]], str] | None = None
         self.facts_file = folder / f"{key}.facts"
         self.files: dict[str, Entry] = {}
         self.signature: str | None = None
@@ -91,8 +99,20 @@ class Cache:
 
     def load(self) -> None:
         loaded = self._read(self.file)
-        if loaded is not None:
-            self.files, self.signature, self.cross, self._recent = loaded
+        if loaded is None:
+            return
+        files, self.signature, cross, self._recent, base_id = loaded
+        self._base = (files, cross, base_id)
+        self.files, self.cross = dict(files), dict(cross)
+        delta = self._read(self.delta_file)
+        if delta is not None and delta[0] == base_id:  # else: written against another index
+            _, files_set, files_gone, cross_set, cross_gone, self.signature, self._recent = delta
+            self.files.update(files_set)
+            self.cross.update(cross_set)
+            for path in files_gone:
+                self.files.pop(path, None)
+            for path in cross_gone:
+                self.cross.pop(path, None)
 
     def facts_blob(self, path: str) -> bytes | None:
         """The cached facts of a note this run did not parse (a parsed note's facts are
@@ -204,14 +224,33 @@ class Cache:
                 spool.finish(self.facts_file)
                 recent = {}
             recent = {p: b for p, b in recent.items() if p in self.files}
-            self._write(self.file, (self.files, self.signature, self.cross, recent))
+            if not self._write_delta(recent):
+                self._write(self.file, (self.files, self.signature, self.cross, recent,
+                                        secrets.token_hex(8)))
+                self.delta_file.unlink(missing_ok=True)
             for old in self.folder.iterdir():  # caches of other configs and versions
-                if old.suffix in (".bin", ".facts") and old not in (self.file, self.facts_file):
+                if old.suffix in (".bin", ".facts", ".delta") and \
+                        old not in (self.file, self.facts_file, self.delta_file):
                     old.unlink(missing_ok=True)
                 elif old.name.startswith(".tmp-") and _stale(old):
                     old.unlink(missing_ok=True)  # left by a run that was killed
         except OSError:
             pass  # a read-only vault still gets linted
+
+    def _write_delta(self, recent: dict[str, bytes]) -> bool:
+        """Write what changed since the index was read as its delta, if that is small."""
+        if self._base is None:
+            return False
+        files, cross, base_id = self._base
+        files_set = {p: e for p, e in self.files.items() if files.get(p) is not e}
+        cross_set = {p: c for p, c in self.cross.items() if cross.get(p) is not c}
+        files_gone = [p for p in files if p not in self.files]
+        cross_gone = [p for p in cross if p not in self.cross]
+        if len(files_set) + len(cross_set) + len(files_gone) + len(cross_gone) > DELTA_MAX:
+            return False
+        self._write(self.delta_file, (base_id, files_set, files_gone, cross_set, cross_gone,
+                                      self.signature, recent))
+        return True
 
     def _write(self, file: Path, payload: Any) -> None:
         assert self._secret is not None

@@ -156,3 +156,70 @@ def test_facts_file_round_trip(tmp_path, monkeypatch, batch) -> None:
     found = agrees_with_a_plain_run()
     assert sorted(p for p, _, _, r, _ in found if r == "broken-anchor") == [f"n{i}.md" for i in range(5)]
     assert not list(folder.glob(".tmp-*"))
+
+
+def _plain(v: Path) -> list:
+    return [(f.path, f.line, f.column, f.rule, f.message)
+            for f in Linter(Request(paths=[str(v)], cwd=str(v), cache=False)).run()]
+
+
+def test_a_few_changes_go_to_the_delta_and_the_index_stays(tmp_path) -> None:
+    """One changed note must not rewrite the whole index (lint/cache.py, DELTA_MAX)."""
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (index,) = (v / ".notelint_cache").glob("*.bin")
+    before = index.read_bytes()
+    (v / "n2.md").write_text(NOTE.format(t="Changed") + "Now [[nowhere]].\n")
+    found, linter = _run(v)
+    assert linter.stats["parsed"] == 1 and found == _plain(v)
+    assert index.read_bytes() == before and index.with_suffix(".delta").exists()
+    warm, again = _run(v)  # the index and its delta, read together
+    assert warm == found and again.stats["parsed"] == 0
+
+
+def test_many_changes_rewrite_the_index_and_drop_the_delta(tmp_path, monkeypatch) -> None:
+    import lint.cache
+
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (v / "n2.md").write_text(NOTE.format(t="Changed") + "Now [[nowhere]].\n")
+    _run(v)
+    (index,) = (v / ".notelint_cache").glob("*.bin")
+    assert index.with_suffix(".delta").exists()
+    monkeypatch.setattr(lint.cache, "DELTA_MAX", 1)
+    before = index.read_bytes()
+    for i in (0, 1):
+        (v / f"n{i}.md").write_text(NOTE.format(t=f"Again {i}"))
+    found, linter = _run(v)
+    assert linter.stats["parsed"] == 2 and found == _plain(v)
+    assert index.read_bytes() != before and not index.with_suffix(".delta").exists()
+    warm, again = _run(v)
+    assert warm == found and again.stats["parsed"] == 0
+
+
+@pytest.mark.parametrize("damage", ["another-index", "flipped"])
+def test_a_delta_that_does_not_belong_is_ignored(tmp_path, monkeypatch, damage) -> None:
+    """A delta written against an older index (a concurrent run, a restored folder) or
+    damaged is not applied: its entries would put older states of notes back."""
+    import lint.cache
+
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (v / "n2.md").write_text(NOTE.format(t="First") + "[[one]]\n")
+    _run(v)
+    (index,) = (v / ".notelint_cache").glob("*.bin")
+    delta = index.with_suffix(".delta")
+    old = delta.read_bytes()
+    if damage == "another-index":
+        monkeypatch.setattr(lint.cache, "DELTA_MAX", 0)  # the next save rewrites the index
+        (v / "n2.md").write_text(NOTE.format(t="Second") + "[[two]]\n")
+        _run(v)
+        assert not delta.exists()
+        delta.write_bytes(old)  # the delta of the index before
+        found, linter = _run(v)
+        assert linter.stats["parsed"] == 0  # applied, it would have put n2's first state back
+    else:
+        delta.write_bytes(old[:-1] + bytes([old[-1] ^ 1]))
+        found, linter = _run(v)
+        assert linter.stats["parsed"] == 1  # n2 is new against the index alone
+    assert found == _plain(v)
