@@ -190,6 +190,9 @@ def test_repair_with_a_lost_no_break_space_is_unsafe() -> None:
     "x \ufffdÐ\ufffd y",  # found by the fuzzer: the Ð between two U+FFFD went
     "x \ufffdÐ\ufffdÂ¿ y",  # the same beside a real garble (`Â¿` for `¿`)
     "É a tua IRMÃ? Sim.",  # `Ã?` reads as a lead byte and a lost one
+    # ftfy's lossy plan for `Â¿\ufffd`, tried on the line's other run (the line-plan
+    # path of _propagate), would delete this Ð in turn
+    "x Â¿\ufffd y \ufffdÐ\ufffd z",
 ])
 def test_a_lossy_repair_that_deletes_text_is_not_offered(text: str) -> None:
     repaired = apply_repairs(text, find_mojibake(text))
