@@ -134,7 +134,7 @@ class Cache:
         if len(self._new_facts) >= SPOOL_BATCH and self._secret is not None:
             try:
                 if self._spool is None:
-                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._make_folder()
                     self._spool = _SignedWriter(self.folder, self._secret)
                     self._spool.dump(FORMAT)
                 self._spool.dump(self._new_facts)
@@ -172,11 +172,15 @@ class Cache:
         if body is None:
             return None
         facts: dict[str, bytes] = {}
-        stream = io.BytesIO(body)
+        # BytesIO shares a bytes object's buffer but copies a memoryview: read the file's
+        # bytes from past the header (100 MB and more for a large vault).
+        raw = body.obj
+        stream = io.BytesIO(raw)  # type: ignore[arg-type]
+        stream.seek(len(MAGIC) + 32)
         try:
             if pickle.load(stream) != FORMAT:
                 return None
-            while stream.tell() < len(body):
+            while stream.tell() < len(raw):  # type: ignore[arg-type]
                 facts.update(pickle.load(stream))
         except Exception:  # noqa: BLE001 - a verified but unreadable file: rebuild
             return None
@@ -206,10 +210,7 @@ class Cache:
         if self._secret is None or not self.dirty:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by notelint: the cache is never committed.\n*\n")
+            self._make_folder()
             recent = {**self._recent, **self._new_facts}
             if self._spool is not None or len(recent) > RECENT_MAX:
                 # Into the facts file: what was spooled, then the rest (a later dict
@@ -236,6 +237,20 @@ class Cache:
                     old.unlink(missing_ok=True)  # left by a run that was killed
         except OSError:
             pass  # a read-only vault still gets linted
+
+    def _make_folder(self) -> None:
+        """The cache folder, with the .gitignore that keeps it (and a spool file a killed
+        run left behind) out of commits."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by notelint: the cache is never committed.\n*\n")
+
+    def discard(self) -> None:
+        """A run that ends without saving drops the facts file it had begun."""
+        if self._spool is not None:
+            self._spool.abandon()
+            self._spool = None
 
     def _write_delta(self, recent: dict[str, bytes]) -> bool:
         """Write what changed since the index was read as its delta, if that is small."""

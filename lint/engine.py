@@ -379,13 +379,29 @@ class Linter:
             return None
         local, ds, skip = unpack(entry[3]) if entry[3] else ((), (), None)
         export = entry[4]
-        facts = partial(self.cache.facts_blob, rel) if skip is None else None
+        facts = partial(self._cached_facts, rel, entry[1]) if skip is None else None
         p = Processed(rel, st, entry[1], facts, local, ds, skip, cross_key=entry[2], export=export)
         self.processed[rel] = p
         if export is not None:
             self.exports[rel] = export
         self.stats["cached"] += 1
         return p
+
+    def _cached_facts(self, rel: str, digest: str) -> NoteFacts | None:
+        """A cached note's facts from the facts file, if they are of this very content.
+        Two runs saving at once can leave one's index beside the other's facts file;
+        facts of another state of the note would hide its findings, so parse again."""
+        assert self.cache is not None
+        blob = self.cache.facts_blob(rel)
+        facts = unpack(blob) if blob else None
+        if isinstance(facts, NoteFacts) and facts.digest == digest:
+            return facts
+        p = self.process(rel, keep_note=False)
+        self.stats["parsed"] += 1
+        if p.skip is None and isinstance(p._facts, NoteFacts):
+            self.cache.put_facts(rel, p.facts_blob)
+            return p._facts
+        return None
 
     # --- running ---------------------------------------------------------------------
     def _open_cache(self) -> None:
@@ -423,8 +439,12 @@ class Linter:
         return process_parallel(self, todo, cross, jobs, keep)
 
     def run(self) -> list[Finding]:
-        with _few_collections():
-            return self._run()
+        try:
+            with _few_collections():
+                return self._run()
+        finally:
+            if self.cache is not None:
+                self.cache.discard()  # a facts file begun by a run that did not finish
 
     def _run(self) -> list[Finding]:
         self._open_cache()
@@ -512,7 +532,8 @@ class Linter:
                 return None
             keys.append(p.cross_key)
         # joined, not repr()'d: the same content, a third of the time for 10,000 notes
-        return cache_key("\n".join(self.vault.files), "\n".join(keys), self.config.resolution)
+        # (NUL, which no file name holds: "a" + "b.md" must not join like "a\nb.md")
+        return cache_key("\0".join(self.vault.files), "\0".join(keys), self.config.resolution)
 
     def _vault_wide(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}

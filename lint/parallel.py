@@ -59,7 +59,10 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
         batch = []
         for rel in paths:
             p = linter.process(rel, keep_note=False)
-            blob = p.facts_blob if p.skip is None and (keep_blobs or pickled) else None
+            # facts go to the main process for the cache, and for a note with suppression
+            # comments, whose unused ones are reported there at their line
+            send = keep_blobs or bool(p.directives)
+            blob = p.facts_blob if p.skip is None and (send or pickled) else None
             if p.skip is None:
                 held[rel] = blob if pickled else p.facts  # type: ignore[assignment]
             else:
@@ -70,7 +73,7 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
             if export is not None:
                 linter.exports[rel] = export  # what the cross-note rules read of it here
             batch.append((rel, p.stat, p.digest, key, p.local, p.directives, p.skip, export,
-                          blob if keep_blobs else None))
+                          blob if send else None))
             if len(batch) >= BATCH:
                 conn.send_bytes(pickle.dumps(("parsed", batch), -1))
                 batch = []

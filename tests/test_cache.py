@@ -223,3 +223,74 @@ def test_a_delta_that_does_not_belong_is_ignored(tmp_path, monkeypatch, damage) 
         found, linter = _run(v)
         assert linter.stats["parsed"] == 1  # n2 is new against the index alone
     assert found == _plain(v)
+
+
+def test_a_run_that_stops_leaves_no_spool_and_the_folder_ignored(tmp_path, monkeypatch) -> None:
+    """A run stopped after it began spooling facts (Ctrl-C) removes the unfinished
+    facts file; and the folder's .gitignore is there from the start, so a file left by
+    a run killed outright is never committed. The stop is injected by making one of
+    our own steps raise: what is under test is the clean-up around it."""
+    import lint.cache
+    import lint.engine
+
+    monkeypatch.setattr(lint.cache, "SPOOL_BATCH", 2)
+    v = _vault(tmp_path / "v")
+
+    def stop(self, done):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lint.engine.Linter, "_cross_all", stop)
+    with pytest.raises(KeyboardInterrupt):
+        _run(v)
+    folder = v / ".notelint_cache"
+    assert (folder / ".gitignore").exists()
+    assert not list(folder.glob(".tmp-*"))
+
+
+def test_a_name_with_a_newline_does_not_pass_for_two_files(tmp_path) -> None:
+    """The cross-note signature joins the file list: `a` and `b.md` must not read as
+    the one file `a\\nb.md`, or links to the vanished b.md stay unreported."""
+    v = tmp_path / "v"
+    v.mkdir()
+    (v / "notelint.toml").write_text("")
+    (v / "b.md").write_text("# B\n")
+    (v / "a").write_text("x")
+    (v / "c.md").write_text("# C\n\nsee [[b]]\n")
+    assert _run(v)[0] == []
+    (v / "a").unlink()
+    (v / "b.md").unlink()
+    (v / "a\nb.md").write_text("# B\n")
+    found, _ = _run(v)
+    assert found == _plain(v) and [r for _, _, _, r, _ in found] == ["broken-link"]
+
+
+def test_facts_of_another_state_of_a_note_are_not_used(tmp_path, monkeypatch) -> None:
+    """Two runs saving at once can leave one's index beside the other's facts file.
+    A note's cached facts are used only if they are of the content the index vouches
+    for; else the note is parsed again."""
+    import lint.cache
+
+    monkeypatch.setattr(lint.cache, "RECENT_MAX", 0)  # every save writes the facts file
+    v = _vault(tmp_path / "v")
+    _run(v)
+    (facts,) = (v / ".notelint_cache").glob("*.facts")
+    older = facts.read_bytes()  # n1 without a broken link
+    (v / "n1.md").write_text(NOTE.format(t="x") + "[[p_new_broken]]\n")
+    _run(v)
+    facts.write_bytes(older)  # as a concurrent run's save would leave it
+    (v / "hub.md").write_text(HUB.replace("## Section", "## Section\n\n## More"))  # re-check all
+    found, _ = _run(v)
+    assert found == _plain(v)
+    assert ("n1.md", "broken-link") in [(p, r) for p, _, _, r, _ in found]
+
+
+def test_unused_suppression_is_placed_right_by_parallel_workers_without_cache(tmp_path) -> None:
+    v = _vault(tmp_path / "v")
+    (v / "n3.md").write_text(NOTE.format(t="N3") + "\n\n<!-- notelint-disable-next-line mojibake -->\nClean.\n")
+    one = Linter(Request(paths=[str(v)], cwd=str(v), jobs=1)).run()
+    two = Linter(Request(paths=[str(v)], cwd=str(v), jobs=2))
+    found = two.run()
+    assert two.stats["workers"] == 2
+    unused = [(f.path, f.line, f.column) for f in found if f.rule == "unused-suppression"]
+    assert unused == [(f.path, f.line, f.column) for f in one if f.rule == "unused-suppression"]
+    assert unused and unused[0][1] > 1

@@ -39,11 +39,12 @@ def load_ftfy() -> None:
     """Import ftfy on first need, not with the rules (see lint/encoding/alphabet.py):
     these names are module globals from then on."""
     global ftfy, BADNESS_RE, is_bad, UTF8_DETECTOR_RE, MOJIBAKE_SUSPECTS
-    import ftfy
+    import ftfy as module
     from ftfy.badness import BADNESS_RE, is_bad
     from ftfy.chardata import UTF8_DETECTOR_RE
 
     MOJIBAKE_SUSPECTS = alphabet.MOJIBAKE_SUSPECTS
+    ftfy = module  # last: find_mojibake takes `ftfy` being set to mean all of them are
 
 Plan = tuple[tuple[str, str], ...]
 Runs = tuple[tuple[int, int], ...]
