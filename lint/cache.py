@@ -135,8 +135,7 @@ class Cache:
             try:
                 if self._spool is None:
                     self._make_folder()
-                    self._spool = _SignedWriter(self.folder, self._secret)
-                    self._spool.dump(FORMAT)
+                    self._spool = self._facts_writer()
                 self._spool.dump(self._new_facts)
                 self._spooled.update(self._new_facts)
                 self._new_facts = {}
@@ -215,10 +214,7 @@ class Cache:
             if self._spool is not None or len(recent) > RECENT_MAX:
                 # Into the facts file: what was spooled, then the rest (a later dict
                 # wins, so an older copy of a spooled note must not follow it).
-                spool = self._spool
-                if spool is None:
-                    spool = _SignedWriter(self.folder, self._secret)
-                    spool.dump(FORMAT)
+                spool = self._spool or self._facts_writer()
                 self._spool = None
                 rest = {**self._old_facts(), **recent}
                 spool.dump({p: b for p, b in rest.items() if p in self.files and p not in self._spooled})
@@ -237,6 +233,13 @@ class Cache:
                     old.unlink(missing_ok=True)  # left by a run that was killed
         except OSError:
             pass  # a read-only vault still gets linted
+
+    def _facts_writer(self) -> _SignedWriter:
+        """The next facts file: FORMAT, then dicts of facts as they come."""
+        assert self._secret is not None
+        out = _SignedWriter(self.folder, self._secret)
+        out.dump(FORMAT)
+        return out
 
     def _make_folder(self) -> None:
         """The cache folder, with the .gitignore that keeps it (and a spool file a killed

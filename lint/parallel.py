@@ -132,9 +132,11 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
                     linter.adopt(Processed(rel, st, digest, blob, local, ds, skip, cross_key=key,
                                            export=export))
                 progress(len(payload))
-        for pipe, share in zip(pipes, shares):
-            own = set(share)  # a worker has its own notes' exports already
-            others = {k: v for k, v in linter.exports.items() if k not in own}
+        for i, pipe in enumerate(pipes):
+            # Only what the other workers parsed: a worker has its own notes' exports,
+            # and those of the notes the cache held before the fork.
+            others = {rel: linter.exports[rel] for j, share in enumerate(shares) if j != i
+                      for rel in share if rel in linter.exports}
             pipe.send_bytes(pickle.dumps(others, -1))
             del others
         found: dict[str, list] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lint.encoding import alphabet
@@ -32,7 +33,7 @@ class Scan:
 
 
 _LONE_HOT = alphabet.LONE_HOT
-_HOT_DISJOINT = frozenset().isdisjoint  # alphabet.HOT's, set by scan() on first use (ftfy)
+_HOT_DISJOINT: Callable[[str], bool] | None = None  # alphabet.HOT.isdisjoint, set by the first scan of non-ASCII text
 # The handler's output lists. Module globals, not threading.local: the handler runs
 # once per run and attribute lookups on a local() doubled the cost of a scan. _lock
 # makes them safe: a thread holds it for the whole encode call.
@@ -69,7 +70,8 @@ def scan(text: str) -> Scan:
     else:
         global _HOT_DISJOINT
         with _lock:
-            _HOT_DISJOINT = alphabet.HOT.isdisjoint
+            if _HOT_DISJOINT is None:
+                _HOT_DISJOINT = alphabet.HOT.isdisjoint
             _runs.clear()
             _hot.clear()
             ascii_part = text.encode("ascii", _HANDLER)
