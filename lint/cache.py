@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-FORMAT = 6
+FORMAT = 7
 RECENT_MAX = 200  # facts kept in the index before they are merged into the facts file
 SPOOL_BATCH = 512  # facts of notes parsed in this run held in memory before they are spooled
 # Index entries changed since the index was written that go to its delta file instead of

@@ -128,6 +128,30 @@ def test_parallel_workers_agree_with_one_process(make_vault, monkeypatch, held_p
     assert len(one) > 20
 
 
+def test_facts_pack_and_unpack_to_equal_facts() -> None:
+    """Facts are pickled as a flat tuple (lint/facts.py): every field must come back,
+    links, headings and block ids as their named tuples."""
+    from lint.facts import NoteFacts, pack, unpack
+    from lint.markdown import BlockId, Heading, Link
+    from lint.note import parse_text
+
+    note = parse_text("a/n.md", "---\ntitle: T\naliases: [x]\n---\n# H\r\n\nSee [[b#H|B]] and "
+                                "[c](c.md#x).\nQuote ^blk\n\n`[[code]]` ![[img.png]]\n")
+    facts = note.facts()
+    back = unpack(pack(facts))
+    assert isinstance(back, NoteFacts)
+    assert (back.path, back.digest, back.data, back.length) == \
+           (facts.path, facts.digest, facts.data, facts.length)
+    assert back.md == facts.md and len(back.md.links) == 3 and back.md.block_ids
+    assert all(type(x) is Link for x in back.md.links)
+    assert all(type(x) is Heading for x in back.md.headings)
+    assert all(type(x) is BlockId for x in back.md.block_ids)
+    assert back.md.links[0].display == "B" and back.md.links[1].fragment == "x"
+    assert list(back.line_starts) == list(facts.line_starts)
+    assert [back.position(k) for k in range(facts.length + 1)] == \
+           [note.position(k) for k in range(facts.length + 1)]
+
+
 @pytest.mark.parametrize("batch", [2, 10_000], ids=["spooled", "held"])
 def test_facts_file_round_trip(tmp_path, monkeypatch, batch) -> None:
     """A run that parses many notes writes their facts out as they come (spooled) or at
