@@ -149,16 +149,17 @@ _BRACKET = re.compile(r"\\.|[\[\]]")
 _DELIMITERS = ("`", "<!--", "$")
 
 
-def scan(text: str, start: int = 0) -> Markdown:
+def scan(text: str, start: int = 0, split: tuple[list[str], list[int]] | None = None) -> Markdown:
     """Scan text[start:] (start = where the body begins, after front matter).
 
-    All offsets are absolute indices into `text`.
+    All offsets are absolute indices into `text`. `split`: lint.text.split_lines(text),
+    when the caller has it (a note's LineIndex is made from the same split).
     """
     headings: list[Heading] = []
     code: list[tuple[int, int]] = []
     comments: list[tuple[int, int]] = []
     if not _plain_headings(text, start, headings):
-        _blocks(text, start, headings, code, comments)
+        _blocks(text, start, headings, code, comments, split)
         code.sort()
     spans = _Spans(code)
     return Markdown(
@@ -240,6 +241,7 @@ def _blocks(
     headings: list[Heading],
     code: list[tuple[int, int]],
     comments: list[tuple[int, int]],
+    split: tuple[list[str], list[int]] | None = None,
 ) -> None:
     """The block pass: fences, indented code, math blocks, headings, and the
     paragraph runs whose inline code, comments and math `_inline` finds.
@@ -247,7 +249,13 @@ def _blocks(
     When a comment or math block closes past the run it opened in, the pass
     jumps to its closing delimiter and goes on from there.
     """
-    lines, starts = _lines(text, start)
+    i = 0
+    if split is not None and (k := bisect_left(split[1], start)) < len(split[1]) \
+            and split[1][k] == start:
+        lines, starts = split  # the whole note's lines; the body begins at line k
+        i = k
+    else:
+        lines, starts = _lines(text, start)
     n = len(lines)
     delims = tuple(d for d in _DELIMITERS if d in text)
     next_delim = _next_delimiter(text, start, delims)
@@ -272,7 +280,6 @@ def _blocks(
     fence: tuple[str, int, int, int, int] | None = None  # char, length, base, depth, start
     icode: tuple[int, int, int, int] | None = None  # base, depth, start, end
     jump = -1
-    i = 0
     while i < n:
         if jump >= 0:
             if jump >= len(text):

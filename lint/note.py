@@ -6,13 +6,12 @@ import hashlib
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from lint import frontmatter as fm_mod
 from lint import markdown
 from lint.facts import Named, NoteFacts
-from lint.text import Decoded, InvalidByte, LineIndex, decode
+from lint.text import Decoded, InvalidByte, LineIndex, decode, split_lines
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,11 +25,7 @@ class Note(Named):
     body_start: int
     md: markdown.Markdown
     digest: str  # content hash of the raw bytes (the fixer checks it before writing)
-
-    # cached_property needs a __dict__; the dataclass is frozen for its fields only.
-    @cached_property
-    def lines(self) -> LineIndex:
-        return LineIndex(self.text)
+    lines: LineIndex  # every note needs it: its facts keep the line starts
 
     @property
     def data(self) -> dict[str, Any] | None:  # type: ignore[override]
@@ -62,6 +57,7 @@ def parse_note(path: str, data: bytes) -> Note:
     text = decoded.text
     front = fm_mod.parse(text)
     body_start = front.end if front else 0
+    split = split_lines(text)  # once, for the LineIndex and the block pass
     return Note(
         path=path,
         text=text,
@@ -70,8 +66,9 @@ def parse_note(path: str, data: bytes) -> Note:
         encoding=encoding,
         frontmatter=front,
         body_start=body_start,
-        md=markdown.scan(text, body_start),
+        md=markdown.scan(text, body_start, split),
         digest=digest,
+        lines=LineIndex(text, split[1]),
     )
 
 
