@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -61,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def entry() -> None:
+    """The `notelint` command: main(), then leave at once. Tearing the interpreter down
+    frees every object of the run one by one (10,000 notes' facts, findings and
+    indexes): 40 ms of a 0.4 s warm run and 80 ms of a cold one, measured. Everything
+    that must be written is written by then: the cache is saved and its temporary files
+    removed in Linter.run, workers are joined, and the output is flushed here. main()
+    itself returns, for callers in the same process (tests, `python -m lint`)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left (`| head`), or it is closed
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = ("check", "rules", "rule", "explain", "schema")
@@ -80,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_check(args, sys.stdout)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader left (`notelint check | head`): nothing more can be shown, and the
+        # interpreter's own last flush must not fail again. Exit 1, as Python's
+        # documentation recommends for this case.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as e:  # noqa: BLE001 - known errors become one line and exit 2
         from lint.config import ConfigError
         from lint.engine import UsageError

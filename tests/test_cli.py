@@ -45,6 +45,38 @@ def test_example_vault_has_findings() -> None:
     assert "Traceback" not in r.stderr
 
 
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path) -> None:
+    """`notelint check | head -1`: the pipe closes while notelint still writes."""
+    import subprocess
+
+    from conftest import notelint_command
+
+    files = {f"n{i}.md": "---\ntitle: T\n---\nSee [[nowhere]].\n" for i in range(400)}
+    vault = _vault(tmp_path, files)
+    proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache", "--output-format", "json"],
+                            cwd=vault, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)  # then the reader leaves, long before 400 findings are written
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_output_is_complete_when_the_command_exits_at_once(tmp_path) -> None:
+    """The command leaves with os._exit (lint.cli.entry): what it wrote to a pipe must
+    all arrive, the last line and the summary on stderr included."""
+    files = {f"n{i}.md": "---\ntitle: T\n---\nSee [[nowhere]].\n" for i in range(300)}
+    vault = _vault(tmp_path, files)
+    r = run_notelint("check", ".", "--output-format", "json", "--statistics", cwd=vault)
+    assert r.returncode == 1, r.stderr
+    assert len(json.loads(r.stdout)) == 300
+    r = run_notelint("check", ".", "--output-format", "concise", cwd=vault)
+    lines = r.stdout.splitlines()
+    assert sum(" LNK001 " in line for line in lines) == 300
+    assert lines[-1].startswith("Found 300 problems"), lines[-3:]
+
+
 def _vault(tmp_path: Path, files: dict[str, str]) -> Path:
     files = {"hub.md": "---\ntitle: Hub\n---\n", **files}  # the notes' source link resolves
     for name, text in files.items():
