@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -65,17 +66,73 @@ def build_parser() -> argparse.ArgumentParser:
 def entry() -> None:
     """The `notelint` command: main(), then leave at once. Tearing the interpreter down
     frees every object of the run one by one (10,000 notes' facts, findings and
-    indexes): 40 ms of a 0.4 s warm run and 80 ms of a cold one, measured. Everything
+    indexes): 30-50 ms of a warm run and 70-100 ms of a cold one, measured. Everything
     that must be written is written by then: the cache is saved and its temporary files
     removed in Linter.run, workers are joined, and the output is flushed here. main()
     itself returns, for callers in the same process (tests, `python -m lint`)."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the stream closed (`2>&-`)
+            continue
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError):  # the reader left (`| head`), or it is closed
-            pass
+        except BrokenPipeError:
+            pass  # the reader left with everything still buffered: the code stands
+        except (OSError, ValueError) as e:
+            code = _cannot_write(e) if stream is sys.stdout else code
     os._exit(code)
+
+
+class _Output:
+    """stdout as the commands see it. When the reader goes away (`notelint check |
+    head`), the rest of the output is thrown away and the command finishes as it would
+    have, with the same exit code whenever the pipe closed. Only a broken pipe on stdout
+    itself means that: one anywhere else (a worker that died, a network peer) stays an
+    error. Any other failure to write stdout (a full disk) is an error of its own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            _discard(self._stream)
+            return len(text)
+        except OSError as e:
+            raise OutputError(e) from e
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _discard(self._stream)
+        except OSError as e:
+            raise OutputError(e) from e
+
+    def __getattr__(self, name: str) -> object:  # isatty, encoding, ...
+        return getattr(self._stream, name)
+
+
+class OutputError(Exception):
+    """stdout could not be written (not a reader that left: see _Output)."""
+
+
+def _discard(stream: TextIO) -> None:
+    """Point the stream's descriptor at /dev/null: what is still buffered, and all that
+    follows, goes nowhere instead of failing again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+
+
+def _cannot_write(e: Exception) -> int:
+    with contextlib.suppress(Exception):
+        print(f"notelint: error: cannot write the output: {e}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,34 +142,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["check", *argv]  # `notelint PATHS` means `notelint check PATHS`
     args = build_parser().parse_args(argv)
     _utf8_streams()
+    # stdout is None when notelint was started with it closed (`>&-`)
+    out: TextIO = _Output(sys.stdout) if sys.stdout is not None else io.StringIO()  # type: ignore[assignment]
+    command = {"rules": cmd_rules, "rule": cmd_rule, "schema": cmd_schema,
+               "explain": cmd_explain}.get(args.command, cmd_check)
     try:
-        if args.command == "rules":
-            return cmd_rules(args, sys.stdout)
-        if args.command == "rule":
-            return cmd_rule(args, sys.stdout)
-        if args.command == "schema":
-            return cmd_schema(args, sys.stdout)
-        if args.command == "explain":
-            return cmd_explain(args, sys.stdout)
-        return cmd_check(args, sys.stdout)
+        code = command(args, out)
+        out.flush()  # a reader that left, or a full disk, is noticed here at the latest
+        return code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # The reader left (`notelint check | head`): nothing more can be shown, and the
-        # interpreter's own last flush must not fail again. Exit 1, as Python's
-        # documentation recommends for this case.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FINDINGS
+    except OutputError as e:
+        return _cannot_write(e.__cause__ or e)
     except Exception as e:  # noqa: BLE001 - known errors become one line and exit 2
         from lint.config import ConfigError
         from lint.engine import UsageError
+        from lint.parallel import WorkerDied
 
         try:
             from schemas.registry import SchemaError
         except Exception:  # noqa: BLE001
             SchemaError = ConfigError  # noqa: N806
-        if isinstance(e, ConfigError | UsageError | SchemaError):
+        if isinstance(e, ConfigError | UsageError | SchemaError | WorkerDied):
             print(f"notelint: error: {e}", file=sys.stderr)
             return EXIT_ERROR
         raise

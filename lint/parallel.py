@@ -19,6 +19,7 @@ import os
 import pickle
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -146,12 +147,33 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
                 raise RuntimeError(f"a worker failed:\n{payload}")
             found.update(payload)
         return found
+    except (EOFError, OSError) as e:  # a pipe closed under us: a worker is gone
+        raise WorkerDied(_how_they_ended(procs)) from e
     finally:
         progress(0, done=True)
         for proc in procs:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
+
+
+class WorkerDied(Exception):
+    """A worker process ended without finishing its share (killed, out of memory)."""
+
+
+def _how_they_ended(procs: list) -> str:
+    for proc in procs:
+        proc.join(timeout=1)
+    ended = Counter()
+    for proc in procs:
+        code = proc.exitcode
+        if code is not None and code < 0:
+            ended[f"killed by signal {-code}"] += 1
+        elif code:
+            ended[f"exit code {code}"] += 1
+    how = "; ".join(f"{n} {what}" for what, n in ended.items()) or "its pipe closed"
+    return (f"a worker process ended before finishing its share of the notes ({how}); "
+            "out of memory?")
 
 
 def _preload(linter: Linter) -> None:

@@ -45,22 +45,96 @@ def test_example_vault_has_findings() -> None:
     assert "Traceback" not in r.stderr
 
 
-def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path) -> None:
-    """`notelint check | head -1`: the pipe closes while notelint still writes."""
+@pytest.mark.parametrize("extra, code", [((), 1), (("--exit-zero",), 0)])
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, extra, code) -> None:
+    """`notelint check | head -1`: the pipe closes while notelint still writes. The rest
+    of the output is dropped and the exit code is the run's own, whenever it closed."""
     import subprocess
 
     from conftest import notelint_command
 
     files = {f"n{i}.md": "---\ntitle: T\n---\nSee [[nowhere]].\n" for i in range(400)}
     vault = _vault(tmp_path, files)
-    proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache", "--output-format", "json"],
-                            cwd=vault, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache", "--output-format",
+                             "json", *extra], cwd=vault, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.read(10)  # then the reader leaves, long before 400 findings are written
     proc.stdout.close()
     err = proc.stderr.read().decode()
-    assert proc.wait(timeout=120) == 1
+    assert proc.wait(timeout=120) == code
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_an_error(tmp_path) -> None:
+    import subprocess
+
+    from conftest import notelint_command
+
+    vault = _vault(tmp_path, {"n.md": "---\ntitle: T\n---\nSee [[nowhere]].\n"})
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*notelint_command(), "check", ".", "--no-cache"], cwd=vault,
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.startswith("notelint: error: cannot write the output:"), r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_closed_standard_streams(tmp_path) -> None:
+    """Started with stdout or stderr closed (`>&-`): Python gives None for the stream."""
+    import subprocess
+
+    from conftest import notelint_command
+
+    vault = _vault(tmp_path, {"n.md": CLEAN})
+    exe = " ".join(notelint_command())
+    r = subprocess.run(["sh", "-c", f"{exe} check . --no-cache 2>&-"], cwd=vault,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "All checks passed" in r.stdout
+    r = subprocess.run(["sh", "-c", f"{exe} schema export -o {tmp_path / 's.json'} >&-"],
+                       cwd=vault, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert json.loads((tmp_path / "s.json").read_text())
+    r = subprocess.run(["sh", "-c", f"{exe} check . --no-cache >&-"], cwd=vault,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
+def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
+    """A worker process killed mid-run (the out-of-memory killer, say) ends the run
+    with one line and exit 2: no traceback, and no silent partial result."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from conftest import notelint_command
+
+    files = {f"d{i % 20}/n{i}.md": f"---\ntitle: N{i}\n---\n# H\n\nSee [[n{i + 1}#H]].\n" * 20
+             for i in range(4000)}
+    vault = _vault(tmp_path, files)
+    proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache"], cwd=vault,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    killed = False
+    while not killed and proc.poll() is None and time.monotonic() < deadline:
+        try:
+            pids = children.read_text().split()
+        except OSError:
+            pids = []
+        if pids:
+            os.kill(int(pids[0]), signal.SIGKILL)
+            killed = True
+        time.sleep(0.005)
+    out, err = proc.communicate(timeout=120)
+    if not killed:
+        pytest.skip("the run ended before a worker could be killed")
+    assert proc.returncode == 2, (out[-500:], err)
+    assert err.startswith("notelint: error: a worker process ended before finishing"), err
+    assert "killed by signal 9" in err and "Traceback" not in err
 
 
 def test_output_is_complete_when_the_command_exits_at_once(tmp_path) -> None:
