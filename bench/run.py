@@ -445,6 +445,24 @@ def table(results: list[Result]) -> list[str]:
     return rows
 
 
+_SPIN = ("import time\nt = time.perf_counter()\ns = 0\nfor i in range(8_000_000):\n    s += i\n"
+         "print(time.perf_counter() - t)")
+
+
+def two_at_once() -> float:
+    """How many times longer a CPU-bound Python loop takes when two run at once than
+    alone. 1.0 on two free cores; more when the two virtual cores share a physical one
+    or the host is busy: then two workers cannot give twice the speed of one."""
+    def spin(k: int) -> list[float]:
+        procs = [subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+                 for _ in range(k)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    alone = median([spin(1)[0] for _ in range(3)])
+    both = median([t for _ in range(3) for t in spin(2)])
+    return both / alone
+
+
 def source_mtime() -> float:
     """The newest modification time of notelint's source (others may edit it mid-run)."""
     return max((p.stat().st_mtime for p in (ROOT / "lint").rglob("*.py")), default=0.0)
@@ -502,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
              f"- load average at start: {loadavg()}",
              f"- `notelint --version` (interpreter start and imports, the floor of every "
              f"figure): {startup:.2f} s",
+             f"- two CPU-bound processes at once (a Python loop): each takes {two_at_once():.2f}x "
+             "its time alone (1.00 on two free cores; what two workers can gain)",
              f"- {a.runs} runs a figure, the median shown; generated vaults: seed {a.seed}, "
              f"defect rate {a.defect_rate}", ""]
     print("\n".join(lines), file=sys.stderr, flush=True)
