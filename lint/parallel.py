@@ -14,6 +14,7 @@ So no Note and no link object ever crosses a pipe, and the link rules run in par
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -91,7 +92,9 @@ def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs:
                 found[rel] = linter.cross_findings(facts)  # type: ignore[arg-type]
         conn.send_bytes(pickle.dumps(("cross", found), -1))
     except BaseException:  # noqa: BLE001 - the main process reports it
-        conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), -1))
+        # unless it is gone (it was interrupted, or failed): then there is no one to tell
+        with contextlib.suppress(OSError):
+            conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), -1))
     finally:
         conn.close()
 
@@ -148,9 +151,20 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
             found.update(payload)
         return found
     except (EOFError, OSError) as e:  # a pipe closed under us: a worker is gone
-        raise WorkerDied(_how_they_ended(procs)) from e
+        how = _how_they_ended(procs)
+        for proc in procs:
+            proc.kill()
+        raise WorkerDied(how) from e
+    except BaseException:
+        # Interrupted (SIGINT to this process alone), or a worker failed: the others'
+        # work is not wanted. Waiting for them took 5 s a worker.
+        for proc in procs:
+            proc.kill()
+        raise
     finally:
         progress(0, done=True)
+        for pipe in pipes:
+            pipe.close()
         for proc in procs:
             proc.join(timeout=5)
             if proc.is_alive():
@@ -163,7 +177,7 @@ class WorkerDied(Exception):
 
 def _how_they_ended(procs: list) -> str:
     for proc in procs:
-        proc.join(timeout=1)
+        proc.join(timeout=0.5)  # the one that died has ended; the others wait for us
     ended = Counter()
     for proc in procs:
         code = proc.exitcode

@@ -101,12 +101,9 @@ def test_closed_standard_streams(tmp_path) -> None:
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
-def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
-    """A worker process killed mid-run (the out-of-memory killer, say) ends the run
-    with one line and exit 2: no traceback, and no silent partial result."""
-    import os
-    import signal
+def _start_with_workers(tmp_path: Path):
+    """A parallel run of the installed command, returned once its workers exist (found
+    through /proc), or None when it ended first."""
     import subprocess
     import time
 
@@ -119,22 +116,61 @@ def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 60
-    killed = False
-    while not killed and proc.poll() is None and time.monotonic() < deadline:
+    while proc.poll() is None and time.monotonic() < deadline:
         try:
-            pids = children.read_text().split()
+            pids = [int(p) for p in children.read_text().split()]
         except OSError:
             pids = []
         if pids:
-            os.kill(int(pids[0]), signal.SIGKILL)
-            killed = True
+            return proc, pids
         time.sleep(0.005)
-    out, err = proc.communicate(timeout=120)
-    if not killed:
+    proc.communicate(timeout=120)
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
+def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
+    """A worker process killed mid-run (the out-of-memory killer, say) ends the run
+    with one line and exit 2: no traceback, and no silent partial result."""
+    import os
+    import signal
+
+    started = _start_with_workers(tmp_path)
+    if started is None:
         pytest.skip("the run ended before a worker could be killed")
+    proc, pids = started
+    os.kill(pids[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, (out[-500:], err)
     assert err.startswith("notelint: error: a worker process ended before finishing"), err
-    assert "killed by signal 9" in err and "Traceback" not in err
+    assert "(1 killed by signal 9)" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
+def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(tmp_path) -> None:
+    """SIGINT to the notelint process only (`kill -INT`, a job runner), not to its
+    workers: it used to wait 5 s for each worker."""
+    import os
+    import signal
+    import time
+
+    started = _start_with_workers(tmp_path)
+    if started is None:
+        pytest.skip("the run ended before it could be interrupted")
+    proc, pids = started
+    t0 = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert time.monotonic() - t0 < 3
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in pids)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
 
 
 def test_output_is_complete_when_the_command_exits_at_once(tmp_path) -> None:
