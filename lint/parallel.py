@@ -52,7 +52,10 @@ def jobs_for(linter: Linter, count: int) -> int:
     return max(1, min(cpus, 8))
 
 
-def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs: bool) -> None:
+def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs: bool,
+            mains: list) -> None:
+    for end in mains:  # the main process's ends, copied by the fork
+        end.close()
     try:
         # Between its two passes a worker holds its notes' facts; a large share is held
         # pickled (see HELD_PICKLED_FROM).
@@ -110,17 +113,22 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
     _preload(linter)
     ctx = multiprocessing.get_context("fork")
     shares = [paths[i::jobs] for i in range(jobs)]  # interleaved: folders spread evenly
-    pipes, procs = [], []
-    for share in shares:
-        here, there = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker, args=(linter, share, cross, there, keep_blobs), daemon=True)
-        proc.start()
-        there.close()
-        pipes.append(here)
-        procs.append(proc)
+    pipes: list = []
+    procs: list = []
     progress = _progress(linter, len(paths))
     linter.stats["workers"] = jobs
     try:
+        for share in shares:
+            here, there = ctx.Pipe(duplex=True)
+            # The worker closes its copies of this process's ends (its own and the earlier
+            # workers'): while a copy is open, a pipe never breaks, and a worker left
+            # behind by a main process that died blocked on it forever.
+            proc = ctx.Process(target=_worker, daemon=True,
+                               args=(linter, share, cross, there, keep_blobs, [*pipes, here]))
+            proc.start()
+            there.close()
+            pipes.append(here)
+            procs.append(proc)
         from multiprocessing.connection import wait
 
         waiting = {pipe: i for i, pipe in enumerate(pipes)}
@@ -192,7 +200,9 @@ def _how_they_ended(procs: list) -> str:
 
 def _preload(linter: Linter) -> None:
     """Import before forking what every worker would import for itself: the lazy
-    imports (ftfy 45-110 ms, rapidfuzz 12 ms) are paid once, and the pages shared."""
+    imports (ftfy 45-110 ms, rapidfuzz 12 ms, the parser with PyYAML 15 ms) are paid
+    once, and the pages shared."""
+    import lint.note  # noqa: F401 - the parser: a warm run does without it
     if linter.content_rules:
         from lint.encoding.mojibake import load_ftfy
 

@@ -163,7 +163,34 @@ def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(tmp_path) -
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert time.monotonic() - t0 < 3
-    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in pids)
+    assert not any(_alive(pid) for pid in pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
+def test_workers_do_not_outlive_a_main_process_that_was_killed(tmp_path) -> None:
+    """The main process killed (SIGKILL: the out-of-memory killer, a CI timeout): its
+    workers must end too. They used to hold copies of the main process's pipe ends,
+    so their pipes never broke and they blocked forever, holding the caller's stdout."""
+    import os
+    import signal
+    import time
+
+    started = _start_with_workers(tmp_path)
+    if started is None:
+        pytest.skip("the run ended before it could be killed")
+    proc, pids = started
+    time.sleep(0.2)  # the second worker starts too
+    pids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()] or pids
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)  # EOF: no process holds the pipes any more
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
 
 
 def _state(pid: int) -> str:
