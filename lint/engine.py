@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -28,13 +28,15 @@ from lint.cache import Cache, cache_key
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
-from lint.note import Note, parse_note
 from lint.readfile import read_file, stat_key
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
 from lint.suppress import Directive, directives
 from lint.vault import Vault
+
+if TYPE_CHECKING:
+    from lint.note import Note
 
 ENGINE_MADE = (InternalError, UnusedSuppression, SkippedFile)
 
@@ -294,6 +296,9 @@ class Linter:
     def _from_bytes(self, rel: str, st: tuple[int, int, int], data: bytes, keep: bool) -> Processed:
         # Reading the suppression comments and the facts other notes see is parsing too:
         # a bug in either costs this note, not the run.
+        # Imported here: a warm run parses nothing, and lint.note brings PyYAML (10 ms).
+        from lint.note import parse_note
+
         try:
             note = parse_note(rel, data)
             ds = tuple(d.spec() for d in directives(note))

@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Finding
-from lint.note import Note, parse_note
 from lint.readfile import OUTSIDE, read_file
+
+if TYPE_CHECKING:
+    from lint.note import Note
 
 MAX_ROUNDS = 10
 
@@ -75,6 +78,8 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
 def _relint(linter, path: str, candidate: bytes) -> tuple[Note, list[Finding]]:
     """A round's bytes parsed and linted again (findings only when they read as UTF-8):
     the next round fixes what this one left or caused."""
+    from lint.note import parse_note  # the check command imports this module for applicable()
+
     after = parse_note(path, candidate)
     return after, [] if after.encoding is not None else linter.lint_note(after)
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lint.note import Note
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
+
 
 _HTML = re.compile(
     r"<!--\s*notelint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)\s*-->"

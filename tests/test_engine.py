@@ -189,12 +189,12 @@ def test_root_discovery(tmp_path) -> None:
 
 
 def test_each_note_is_parsed_once(tmp_path, monkeypatch) -> None:
-    import lint.engine as engine
+    import lint.note
 
     v = _vault(tmp_path, {f"n{i}.md": BAD for i in range(5)})
     calls: list[str] = []
-    real = engine.parse_note
-    monkeypatch.setattr(engine, "parse_note", lambda p, d: calls.append(p) or real(p, d))
+    real = lint.note.parse_note
+    monkeypatch.setattr(lint.note, "parse_note", lambda p, d: calls.append(p) or real(p, d))
     lint.check([v])
     assert sorted(calls) == sorted(set(calls)) and len(calls) == 6
 

@@ -414,17 +414,17 @@ def test_fix_survives_a_round_that_changes_the_encoding_guess(tmp_path) -> None:
 
 
 def test_a_parser_crash_is_contained_to_its_note(tmp_path, monkeypatch) -> None:
-    import lint.engine as engine
+    import lint.note
 
     vault = _small_vault(tmp_path)
-    real = engine.parse_note
+    real = lint.note.parse_note
 
     def parse(path: str, data: bytes):
         if path == "b.md":
             raise ValueError("parser bug")
         return real(path, data)
 
-    monkeypatch.setattr(engine, "parse_note", parse)
+    monkeypatch.setattr(lint.note, "parse_note", parse)
     findings = lint.check([vault], cache=False)
     assert any(f.path == "b.md" and f.rule == "internal-error" for f in findings)
     assert any(f.path == "sub/a.md" and "missing-a" in f.message for f in findings)
@@ -434,20 +434,20 @@ def test_per_file_ignores_apply_to_a_note_that_did_not_parse(tmp_path, monkeypat
     """A file with no Note (the parser crashed, or it was skipped) has no suppression
     comments, but per-file-ignores still apply to its one finding. (Our own parse_note
     is monkeypatched only to make it fail.)"""
-    import lint.engine as engine
+    import lint.note
 
     vault = _small_vault(tmp_path, 'max-file-size = 1000\n[per-file-ignores]\n'
                                    '"b.md" = ["internal-error"]\n"big.md" = ["NL003"]\n')
     (vault / "c.md").write_text("From: [[hub]]\n")
     (vault / "big.md").write_bytes(b"x" * 5000)
-    real = engine.parse_note
+    real = lint.note.parse_note
 
     def parse(path: str, data: bytes):
         if path in ("b.md", "c.md"):
             raise ValueError("parser bug")
         return real(path, data)
 
-    monkeypatch.setattr(engine, "parse_note", parse)
+    monkeypatch.setattr(lint.note, "parse_note", parse)
     findings = [(f.path, f.rule) for f in lint.check([vault], cache=False)]
     assert ("c.md", "internal-error") in findings  # not ignored: still reported
     assert [f for f in findings if f[0] in ("b.md", "big.md")] == []
@@ -487,12 +487,12 @@ def test_a_crash_in_a_fix_round_is_a_note_not_fixed(tmp_path, monkeypatch, step:
     import io
 
     import lint.engine as engine
-    import lint.fix as fix
+    import lint.note
     from lint.cli import main
 
     (tmp_path / "notelint.toml").write_text("")
     (tmp_path / "a.md").write_text("# A\n\nzero\u200bwidth\n", encoding="utf-8")
-    owner, name = (fix, "parse_note") if step == "parse" else (engine, "directives")
+    owner, name = (lint.note, "parse_note") if step == "parse" else (engine, "directives")
     real = getattr(owner, name)
 
     def crash_on_fixed(*args):

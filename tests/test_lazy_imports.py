@@ -18,7 +18,8 @@ with contextlib.redirect_stdout(out):
     except SystemExit as e:
         code = e.code
 print(json.dumps({"code": code, "out": out.getvalue(),
-                  "loaded": [m for m in ("ftfy", "pydantic", "rapidfuzz") if m in sys.modules]}))
+                  "loaded": [m for m in ("ftfy", "pydantic", "rapidfuzz", "yaml", "lint.note")
+                             if m in sys.modules]}))
 """
 
 
@@ -48,9 +49,11 @@ def test_warm_run_needs_no_ftfy_but_a_cold_one_finds_mojibake(tmp_path: Path) ->
     cold = run(*args, cwd=tmp_path)
     assert "mojibake" in cold["out"] and cold["code"] == 1
     assert "ftfy" in cold["loaded"]  # the other direction: a note to repair loads it
+    assert "yaml" in cold["loaded"] and "lint.note" in cold["loaded"]
     warm = run(*args, cwd=tmp_path)
     assert warm["out"] == cold["out"]  # the same findings, from the cache
     assert "ftfy" not in warm["loaded"]
+    assert "yaml" not in warm["loaded"] and "lint.note" not in warm["loaded"]  # nothing parsed
     # One note changed, with non-ASCII text but nothing that could be mojibake: scanning
     # it needs the badness alphabet, not ftfy.
     (tmp_path / "b.md").write_text("---\ntitle: B\n---\n\nCafé — naïve, 日本語.\n", encoding="utf-8")

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Fix, Severity, Violation
-from lint.note import Note
 from lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class ByteOrderMark(Rule):

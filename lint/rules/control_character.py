@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.chars import Control, find_control, parse_char
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import Spans
-from lint.note import Note
 from lint.rule import Context, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class Options(RuleOptions):

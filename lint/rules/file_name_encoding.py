@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
 from lint.encoding.chars import find_control, find_invisible
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import visible
-from lint.note import Note
 from lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class FileNameEncoding(Rule):

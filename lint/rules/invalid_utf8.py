@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.show import groups
-from lint.note import Note
 from lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 # How to convert, by what the file seems to be (iconv's names).
 _ICONV = {"UTF-16 LE": "UTF-16LE", "UTF-16 BE": "UTF-16BE", "UTF-32 LE": "UTF-32LE",

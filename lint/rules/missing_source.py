@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
 from lint.discover import glob_regex
-from lint.note import Note
 from lint.rule import Context, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class Options(RuleOptions):

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
-from lint.note import Note
 from lint.rule import Context, Rule
 from lint.text import line_ending_of
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 _ENDING = re.compile(r"\r\n|\r|\n")
 _NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}

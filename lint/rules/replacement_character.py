@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
 from lint.encoding.show import groups
-from lint.note import Note
 from lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class ReplacementCharacter(Rule):

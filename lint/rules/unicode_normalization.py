@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.chars import char_name
 from lint.encoding.scan import scan
 from lint.encoding.show import visible
-from lint.note import Note
 from lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
 class UnicodeNormalization(Rule):
