@@ -218,7 +218,7 @@ class Linter:
             if self.stdin_rel not in files:
                 files = sorted([*files, self.stdin_rel])
         self.skip_reasons: dict[str, str] = {s.path: s.reason for s in self.discovery.skipped}
-        self.vault = Vault(files, self._facts)
+        self.vault = Vault(files, self._facts, self._anchor_fields)
         self.contexts = {r.name: Context(self.vault, self.config, self._options(r)) for r in self.rules}
         self.report_paths = self._report_paths(targets)
         self.processed: dict[str, Processed] = {}
@@ -347,6 +347,16 @@ class Linter:
             # only: the export has them, and the facts file stays unread.
             return NoteFacts.lite(rel, p.digest, export_of(p.export))
         return p.facts
+
+    def _anchor_fields(self, rel: str) -> tuple[tuple, tuple] | None:
+        """A note's headings and block ids for the Vault's anchors, read from its export
+        when there is one (another worker's note, a cached one): no NoteFacts made."""
+        export = self.exports.get(rel)
+        if export is None:
+            facts = self._facts(rel)
+            return None if facts is None else (facts.md.headings, facts.md.block_ids)
+        _, headings, blocks = export_of(export)
+        return headings, blocks
 
     def adopt(self, p: Processed) -> None:
         """Record a processed file: in the run, its export, and the cache."""

@@ -20,10 +20,10 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from lint.facts import NoteFacts
@@ -38,8 +38,10 @@ def fold(s: str) -> str:
     return unicodedata.normalize("NFC", s).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
+    """A named tuple: each worker makes one for every distinct link target of the vault,
+    and a frozen dataclass cost three times as much to make."""
+
     path: str | None  # the file the link resolves to, or None when broken
     candidates: tuple[str, ...] = ()  # every match, when the tie-break decided (ambiguous)
     outside: bool = False  # the target tried to leave the vault
@@ -56,14 +58,20 @@ class Anchors:
 
 
 class Vault:
-    def __init__(self, files: Iterable[str], load: Callable[[str], Note | NoteFacts | None]) -> None:
+    def __init__(self, files: Iterable[str], load: Callable[[str], Note | NoteFacts | None],
+                 load_anchors: Callable[[str], tuple[Sequence, Sequence] | None] | None = None) -> None:
         """files: every file of the vault (notes and attachments), POSIX, root-relative.
         load: a note's facts by path. The loader keeps what it parses (the Linter does,
         so each note is parsed at most once); the Vault does not keep a second copy:
         in a worker the loader builds another worker's note from its export in 2 µs,
-        and keeping 50,000 of those cost a worker 100 MB."""
+        and keeping 50,000 of those cost a worker 100 MB.
+        load_anchors: a note's headings and block ids by path, as tuples whose first
+        fields are (level, text) and (id,); by default from load(). The Linter reads
+        them straight from a note's export, making no NoteFacts: anchors are asked
+        about nearly every note of the vault, in each worker."""
         self.files: tuple[str, ...] = tuple(sorted(files))
         self._load = load
+        self._load_anchors = load_anchors or self._anchors_of_note
         self._note_paths: tuple[str, ...] | None = None
         self._by_name: dict[str, list[str]] = {}  # folded base name -> paths
         self._by_path: dict[str, list[str]] = {}  # folded path -> paths (a case collision: 2)
@@ -172,7 +180,7 @@ class Vault:
                     winner, step = _shortest(hits, posixpath.basename(name))
                     return Resolution(winner, tuple(hits) if len(hits) > 1 else (), reason=step)
                 continue
-            matches = self._by_name.get(posixpath.basename(key))
+            matches = self._by_name.get(key.rpartition("/")[2])  # basename, in C
             if not matches:
                 continue
             if "/" in key:
@@ -231,22 +239,25 @@ class Vault:
         return self._quartz
 
     # --- anchors -------------------------------------------------------------------
+    def _anchors_of_note(self, path: str) -> tuple[Sequence, Sequence] | None:
+        note = self.note(path)
+        return None if note is None else (note.md.headings, note.md.block_ids)
+
     def anchors(self, path: str) -> Anchors | None:
         """The headings and block ids of the note at `path` (None: not a note we read)."""
         if path not in self._anchors:
-            note = self.note(path) if path.lower().endswith(".md") else None
-            if note is None:
+            found = self._load_anchors(path) if path.lower().endswith(".md") else None
+            if found is None:
                 self._anchors[path] = None
             else:
                 # Kept for every note linked to with a fragment (in each worker), so
                 # kept small: GitHub slugs are made only when a Markdown link asks,
                 # and most notes share the one empty set of block ids.
-                heads = note.md.headings
-                blocks = note.md.block_ids
+                heads, blocks = found  # Heading and BlockId, or plain tuples of their fields
                 self._anchors[path] = Anchors(
-                    tuple((h.level, heading_key(h.text)) for h in heads),
-                    frozenset(b.id.casefold() for b in blocks) if blocks else _NO_BLOCKS,
-                    tuple(h.text for h in heads),
+                    tuple((h[0], heading_key(h[1])) for h in heads),
+                    frozenset(b[0].casefold() for b in blocks) if blocks else _NO_BLOCKS,
+                    tuple(h[1] for h in heads),
                 )
         return self._anchors[path]
 
