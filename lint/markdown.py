@@ -43,9 +43,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import NamedTuple
 from urllib.parse import unquote
+
+from lint.text import split_lines
 
 
 # Heading, BlockId and Link are named tuples, not frozen dataclasses: a vault makes
@@ -152,8 +153,8 @@ _DELIMITERS = ("`", "<!--", "$")
 def scan(text: str, start: int = 0, split: tuple[list[str], list[int]] | None = None) -> Markdown:
     """Scan text[start:] (start = where the body begins, after front matter).
 
-    All offsets are absolute indices into `text`. `split`: lint.text.split_lines(text),
-    when the caller has it (a note's LineIndex is made from the same split).
+    All offsets are absolute indices into `text`. `split`: split_lines(text), when the
+    caller has it (a note's LineIndex is made from the same split).
     """
     headings: list[Heading] = []
     code: list[tuple[int, int]] = []
@@ -183,19 +184,6 @@ def _plain_headings(text: str, start: int, headings: list[Heading]) -> bool:
     for m in _PLAIN_ATX.finditer(text, start):
         headings.append(Heading(len(m[1]), _atx_text(m[2]), m.start(), m.end()))
     return True
-
-
-def _lines(text: str, start: int) -> tuple[list[str], list[int]]:
-    """The lines of text[start:] without their endings, and where each starts."""
-    body = text[start:]
-    if "\r" in body:
-        parts = _EOL.split(body)
-        lines = parts[0::2]
-        lengths = [len(line) + len(eol) for line, eol in zip(lines, parts[1::2])]
-    else:
-        lines = body.split("\n")
-        lengths = map((1).__add__, map(len, lines))  # summed in C, no Python loop
-    return lines, list(accumulate(lengths, initial=start))
 
 
 def _indent(s: str) -> int:
@@ -249,13 +237,12 @@ def _blocks(
     When a comment or math block closes past the run it opened in, the pass
     jumps to its closing delimiter and goes on from there.
     """
-    i = 0
-    if split is not None and (k := bisect_left(split[1], start)) < len(split[1]) \
-            and split[1][k] == start:
-        lines, starts = split  # the whole note's lines; the body begins at line k
-        i = k
-    else:
-        lines, starts = _lines(text, start)
+    lines, starts = split if split is not None else split_lines(text)
+    i = bisect_left(starts, start)  # the body's first line
+    if i == len(starts) or starts[i] != start:
+        # the body begins inside a line (front matter closed with no line end): its own lines
+        lines, tail = split_lines(text[start:])
+        starts, i = [start + k for k in tail], 0
     n = len(lines)
     delims = tuple(d for d in _DELIMITERS if d in text)
     next_delim = _next_delimiter(text, start, delims)
