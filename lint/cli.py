@@ -228,6 +228,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(linter.report_paths):,} notes; rules: "
               f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
     findings = linter.run()
+    for warning in linter.warnings:
+        print(f"notelint: warning: {warning}", file=sys.stderr)
     fixed = 0
     not_fixed: set[str] = set()  # notes --fix could not write: their fixes are not "fixable"
     if args.fix or args.diff:
@@ -318,11 +320,38 @@ def _review(findings, ctx) -> int | None:
 def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     """Fix (or diff) every note with applicable fixes; returns the count fixed, or the
     --diff exit code."""
+    with _terminate_as_exit():
+        return _fix_all(linter, findings, args, out)
+
+
+@contextlib.contextmanager
+def _terminate_as_exit():
+    """SIGTERM (a CI job cancelled, an editor quitting) ends a --fix run as an exception
+    would, so the temporary file of the note being written is removed, not left beside
+    it."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: a library caller handles its signals
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     from itertools import groupby
 
     from lint.fix import fix_note, unified_diff, write_atomic
 
     linter.fix_problems = []
+    spare = str(linter.cache.folder) if linter.cache is not None else None
     total = 0
     diffs = 0
     # A symlinked note and its target are one file under two names: fix it once. The
@@ -348,7 +377,7 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
                 diffs += 1
                 done.add(real)
                 continue
-            error = write_atomic(linter.root, result)
+            error = write_atomic(linter.root, result, spare)
             if error is None:
                 total += len(result.fixed)
                 done.add(real)

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from lint import __version__, discover
-from lint.cache import Cache, cache_key
+from lint.cache import Cache, cache_key, claim_folder
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
-from lint.readfile import read_file, stat_key
+from lint.readfile import NO_KEY, StatKey, content_digest, read_file, stat_key
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
@@ -114,7 +114,7 @@ class Processed:
     __slots__ = ("path", "stat", "digest", "local", "directives", "skip", "_cross_key", "export",
                  "_facts")
 
-    def __init__(self, path: str, stat: tuple[int, int, int], digest: str,
+    def __init__(self, path: str, stat: StatKey, digest: str,
                  facts: NoteFacts | bytes | None, local: tuple[Finding, ...],
                  directives: tuple[tuple, ...], skip: str | None = None,
                  cross_key: str | None = None, export: tuple | bytes | None = None) -> None:
@@ -226,6 +226,7 @@ class Linter:
         self.exports: dict[str, tuple | bytes] = {}
         self.notes: dict[str, Note] = {}  # notes parsed in this process (fixer, code frames)
         self.fix_problems: list[Finding] = []
+        self.warnings: list[str] = []  # said once on stderr by the command
         self.cache: Cache | None = None
         self.stats = {"parsed": 0, "cached": 0, "workers": 0}
 
@@ -283,9 +284,9 @@ class Linter:
         """Read, parse and run the content rules on one file. Never raises."""
         if rel == self.stdin_rel and self.request.stdin_text is not None:
             data = self.request.stdin_text.encode("utf-8", "surrogatepass")
-            return self._from_bytes(rel, (0, len(data), 0), data, keep_note)
+            return self._from_bytes(rel, (0, len(data), 0, 0), data, keep_note)
         if rel in self.skip_reasons:
-            return Processed(rel, (0, 0, 0), "", None, (), (), self.skip_reasons[rel])
+            return Processed(rel, NO_KEY, "", None, (), (), self.skip_reasons[rel])
         st, data, why = self._read(rel)
         if data is None:
             return Processed(rel, st, "", None, (), (), why)
@@ -293,7 +294,7 @@ class Linter:
             return Processed(rel, st, "", None, (), (), "binary data, not text; not linted")
         return self._from_bytes(rel, st, data, keep_note)
 
-    def _from_bytes(self, rel: str, st: tuple[int, int, int], data: bytes, keep: bool) -> Processed:
+    def _from_bytes(self, rel: str, st: StatKey, data: bytes, keep: bool) -> Processed:
         # Reading the suppression comments and the facts other notes see is parsing too:
         # a bug in either costs this note, not the run.
         # Imported here: a warm run parses nothing, and lint.note brings PyYAML (10 ms).
@@ -311,7 +312,7 @@ class Linter:
         local = tuple(self._content_findings(note))
         return Processed(rel, st, note.digest, facts, local, ds)
 
-    def _read(self, rel: str) -> tuple[tuple[int, int, int], bytes | None, str]:
+    def _read(self, rel: str) -> tuple[StatKey, bytes | None, str]:
         got = read_file(self.root, rel, self.config.max_file_size)
         return got.key, got.data, got.why
 
@@ -363,7 +364,7 @@ class Linter:
         self.processed[p.path] = p
         if p.export is not None:
             self.exports[p.path] = p.export
-        if self.cache is not None and p.path != self.stdin_rel and p.stat != (0, 0, 0):
+        if self.cache is not None and p.path != self.stdin_rel and p.stat != NO_KEY:
             # Most notes have no finding, directive or skip reason: b"" costs nothing
             # to store or to read back.
             quiet = not p.local and not p.directives and p.skip is None
@@ -390,7 +391,7 @@ class Linter:
             st = stat_key(os.stat(self._root_slash + rel, follow_symlinks=False))
         except OSError:
             return None
-        if st != entry[0]:
+        if st != entry[0] or (self.cache.racy(rel, st) and not self._same_content(rel, entry[1])):
             return None
         local, ds, skip = unpack(entry[3]) if entry[3] else ((), (), None)
         export = entry[4]
@@ -401,6 +402,11 @@ class Linter:
             self.exports[rel] = export
         self.stats["cached"] += 1
         return p
+
+    def _same_content(self, rel: str, digest: str) -> bool:
+        """Does the file hold the content the cache saw? For a racily clean entry only."""
+        data = self._read(rel)[1]
+        return data is not None and content_digest(data) == digest
 
     def _cached_facts(self, rel: str, digest: str) -> NoteFacts | None:
         """A cached note's facts from the facts file, if they are of this very content.
@@ -425,6 +431,10 @@ class Linter:
         from lint.rules import RULES as ALL
 
         folder = Path(self.request.cache_dir) if self.request.cache_dir else self.root / ".notelint_cache"
+        why = claim_folder(folder)
+        if why is not None:
+            self.warnings.append(f"not using the cache folder {folder}: {why}; running without a cache")
+            return
         key = cache_key(__version__, _code_stamp(), self.config.model_dump_json(),
                         [r.name for r in self.rules], [(r.name, r.code) for r in ALL],
                         _schema_sources(self.config))
@@ -571,7 +581,7 @@ class Linter:
         """Every per-note rule on one note, suppressions applied (the fixer's re-lint)."""
         facts = note.facts()
         raw = [*self._content_findings(note), *self.cross_findings(facts)]
-        p = Processed(note.path, (0, 0, 0), note.digest, facts, (), tuple(d.spec() for d in directives(note)))
+        p = Processed(note.path, NO_KEY, note.digest, facts, (), tuple(d.spec() for d in directives(note)))
         return self._finalise(p, raw, with_unused=False)
 
     # --- findings --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Finding
-from lint.readfile import OUTSIDE, read_file
+from lint.readfile import OUTSIDE, content_digest, read_file
 
 if TYPE_CHECKING:
     from lint.note import Note
@@ -47,8 +47,15 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
     if got.data is None:
         return FileFix(note.path, b"", b"", error=f"not fixed: {got.why}")
     original = got.data
-    if _digest(original) != note.digest:
+    if content_digest(original) != note.digest:
         return FileFix(note.path, b"", b"", error="not fixed: the file changed on disk since it was read")
+    p = linter.processed.get(note.path)
+    if p is None or p.digest != note.digest:
+        # The run's findings are of other bytes (the file changed after it was read, or
+        # a cache entry was stale): their offsets would garble this text.
+        findings = linter.lint_note(note)
+        if not any(applicable(f, unsafe) for f in findings):
+            return None
     current, data, fixed = note, original, []
     for _ in range(MAX_ROUNDS):
         todo = [f for f in findings if applicable(f, unsafe)]
@@ -117,15 +124,14 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1] or a == b or (a[0] == a[1] == b[0]) or (b[0] == b[1] == a[0])
 
 
-def _digest(data: bytes) -> str:
-    import hashlib
+def write_atomic(root, fix: FileFix, spare: str | None = None) -> str | None:
+    """Write fix.after over the file, keeping its mode and, where the OS lets us, its
+    owner; None on success, else why not. A note that is a symbolic link (inside the
+    vault) keeps it: the target is rewritten.
 
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def write_atomic(root, fix: FileFix) -> str | None:
-    """Write fix.after over the file, keeping its mode; None on success, else why not.
-    A note that is a symbolic link (inside the vault) keeps it: the target is rewritten."""
+    The temporary file goes in `spare` (the cache folder, which git ignores and whose
+    next save removes what a killed run left) when it is on the note's filesystem, as
+    the rename needs; else beside the note."""
     current = read_file(root, fix.path, len(fix.before) + 1)
     if current.data is None and current.why == OUTSIDE:
         return f"not fixed: {current.why}"
@@ -136,14 +142,15 @@ def write_atomic(root, fix: FileFix) -> str | None:
     path = current.real
     folder = os.path.dirname(path) or "."
     try:
-        mode = os.stat(path).st_mode & 0o7777
-        fd, tmp = tempfile.mkstemp(prefix=".notelint-", suffix=".tmp", dir=folder)
+        st = os.stat(path)
+        fd, tmp = _temporary(folder, spare, st.st_dev)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(fix.after)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, mode)
+            _keep_owner(tmp, st)
+            os.chmod(tmp, st.st_mode & 0o7777)
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -152,6 +159,29 @@ def write_atomic(root, fix: FileFix) -> str | None:
     except OSError as e:
         return f"not fixed: cannot write: {e.strerror or e}"
     return None
+
+
+def _temporary(folder: str, spare: str | None, device: int) -> tuple[int, str]:
+    if spare is not None:
+        try:
+            if os.stat(spare).st_dev == device:
+                return tempfile.mkstemp(prefix=".tmp-fix-", dir=spare)
+        except OSError:
+            pass
+    return tempfile.mkstemp(prefix=".notelint-", suffix=".tmp", dir=folder)
+
+
+def _keep_owner(tmp: str, st: os.stat_result) -> None:
+    """The new file is the writer's: give it the note's owner and group back (root can;
+    a user can keep the group when they belong to it; otherwise it stays theirs)."""
+    if not hasattr(os, "chown") or (st.st_uid, st.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    for uid, gid in ((st.st_uid, st.st_gid), (-1, st.st_gid)):
+        try:
+            os.chown(tmp, uid, gid)
+            return
+        except OSError:
+            continue
 
 
 def unified_diff(fix: FileFix, display: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 from lint import frontmatter as fm_mod
 from lint import markdown
 from lint.facts import Named, NoteFacts
+from lint.readfile import content_digest
 from lint.text import Decoded, InvalidByte, LineIndex, decode, split_lines
 
 
@@ -52,7 +52,7 @@ def in_spans(spans: tuple[tuple[int, int], ...], offset: int) -> bool:
 
 def parse_note(path: str, data: bytes) -> Note:
     """Decode and parse one file. Never raises for any input bytes."""
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = content_digest(data)
     decoded, encoding = _decode(data)
     text = decoded.text
     front = fm_mod.parse(text)

@@ -25,8 +25,12 @@ OUTSIDE = "a symbolic link to a file outside the vault; not followed"
 REPLACED = "removed or replaced while it was opened; not read"
 
 
+StatKey = tuple[int, int, int, int]
+NO_KEY: StatKey = (0, 0, 0, 0)  # a file not read, or not from disk
+
+
 class FileRead(NamedTuple):
-    key: tuple[int, int, int]  # stat_key() of the file read
+    key: StatKey  # stat_key() of the file read
     data: bytes | None  # None: not read, and `why` says why
     why: str
     real: str  # where the file really is: a fix is written there, not over a symlink
@@ -38,16 +42,16 @@ def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
     try:
         fd = os.open(path, _FLAGS)
     except FileNotFoundError:
-        return FileRead((0, 0, 0), None, "vanished during the run", path)
+        return FileRead(NO_KEY, None, "vanished during the run", path)
     except OSError as e:
-        return FileRead((0, 0, 0), None, f"cannot open: {e.strerror or e}", path)
+        return FileRead(NO_KEY, None, f"cannot open: {e.strerror or e}", path)
     try:
         st = os.fstat(fd)
         real = _where(fd, path, st)
         if real is None:
-            return FileRead((0, 0, 0), None, REPLACED, path)
+            return FileRead(NO_KEY, None, REPLACED, path)
         if not inside(real, _real_root(os.fspath(root))):
-            return FileRead((0, 0, 0), None, OUTSIDE, real)
+            return FileRead(NO_KEY, None, OUTSIDE, real)
         key = stat_key(st)
         if not stat.S_ISREG(st.st_mode):
             return FileRead(key, None, "not a regular file; not read", real)
@@ -61,7 +65,7 @@ def read_file(root: str | os.PathLike[str], rel: str, limit: int) -> FileRead:
                 return FileRead(key, None, f"grew past max-file-size ({limit:,}) while read; not linted", real)
         return FileRead(key, b"".join(chunks), "", real)
     except OSError as e:
-        return FileRead((0, 0, 0), None, f"cannot read: {e.strerror or e}", path)
+        return FileRead(NO_KEY, None, f"cannot read: {e.strerror or e}", path)
     finally:
         os.close(fd)
 
@@ -107,6 +111,16 @@ def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    """(mtime_ns, size, inode): what the cache compares to see a file unchanged."""
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+def content_digest(data: bytes) -> str:
+    """A note's content hash: the cache's proof of content, the fixer's check before it
+    writes."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """(mtime_ns, size, inode, ctime_ns): what the cache compares to see a file unchanged.
+    The ctime catches an edit whose mtime was put back (`touch -d`, a restore): no call
+    can set it."""
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)

@@ -1,0 +1,273 @@
+"""Issue 17: notelint never deletes, corrupts or leaks a user's files, and a cache never
+serves the findings of another state of a note. Real files, real symlinks, the
+installed command; a real small filesystem where the case needs one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_notelint
+
+MOJIBAKE = "Hello world, the market\u00e2\u20ac\u2122s view is clear.\n"
+# The same number of bytes: an in-place edit that leaves the size alone.
+EDITED = "The market\u00e2\u20ac\u2122s view, [[gone]] is clear!!!!\n"
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    """A private cache key: runs in a test never trust another test's cache."""
+    return {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+
+
+def _vault(path: Path) -> Path:
+    path.mkdir(parents=True)
+    (path / "notelint.toml").write_text("")
+    (path / "a.md").write_text("See [[b]].\n")
+    (path / "b.md").write_text("# B\n")
+    return path
+
+
+# --- 1. the cache folder: only what notelint wrote is ever removed ---------------------
+
+def test_a_symlinked_cache_folder_is_refused_and_its_target_untouched(tmp_path, env) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "firmware.bin").write_bytes(b"\x7fELF firmware")
+    (precious / "notes.facts").write_text("mine")
+    vault = _vault(tmp_path / "vault")
+    (vault / ".notelint_cache").symlink_to("../precious")
+    for _ in range(2):
+        r = run_notelint("check", ".", cwd=vault, env=env)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr.count("cache") >= 1 and "not using" in r.stderr
+    assert sorted(p.name for p in precious.iterdir()) == ["firmware.bin", "notes.facts"]
+    assert (precious / "firmware.bin").read_bytes() == b"\x7fELF firmware"
+
+
+def test_a_cache_dir_notelint_did_not_make_is_refused(tmp_path, env) -> None:
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    for name in ("movie.bin", "0123456789abcdef01234567.bin", "x.delta", ".tmp-old"):
+        (downloads / name).write_text(name)
+        os.utime(downloads / name, (1, 1))  # old enough to look like a killed run's
+    vault = _vault(tmp_path / "vault")
+    r = run_notelint("check", "--cache-dir", str(downloads), ".", cwd=vault, env=env)
+    assert r.returncode == 0 and "not using" in r.stderr
+    assert sorted(p.name for p in downloads.iterdir()) == sorted(
+        ["movie.bin", "0123456789abcdef01234567.bin", "x.delta", ".tmp-old"])
+
+
+def test_an_empty_or_new_cache_dir_is_adopted_and_used(tmp_path, env) -> None:
+    vault = _vault(tmp_path / "vault")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for folder in (empty, tmp_path / "new" / "cache"):
+        run_notelint("check", "--cache-dir", str(folder), ".", cwd=vault, env=env)
+        r = run_notelint("check", "-v", "--cache-dir", str(folder), ".", cwd=vault, env=env)
+        assert r.returncode == 0 and "not using" not in r.stderr
+        assert (folder / "CACHEDIR.TAG").is_file()
+        assert any(p.suffix == ".bin" for p in folder.iterdir())
+
+
+def test_files_planted_in_a_cache_folder_are_not_followed(tmp_path, env) -> None:
+    """A hostile repository commits a cache folder with notelint's marker and symlinks."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.bin").write_text("keep")
+    vault = _vault(tmp_path / "vault")
+    run_notelint("check", ".", cwd=vault, env=env)  # a real cache folder, marker and all
+    cache = vault / ".notelint_cache"
+    (cache / ".gitignore").unlink()
+    (cache / ".gitignore").symlink_to(outside / "created-by-notelint")
+    (cache / "ffffffffffffffffffffffff.bin").symlink_to(outside / "keep.bin")
+    (vault / "a.md").write_text("See [[b]] again.\n")  # makes the next run save
+    r = run_notelint("check", ".", cwd=vault, env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.bin"]
+    assert (outside / "keep.bin").read_text() == "keep"
+
+
+def test_old_caches_of_other_configs_are_still_removed(tmp_path, env) -> None:
+    vault = _vault(tmp_path / "vault")
+    run_notelint("check", ".", cwd=vault, env=env)
+    cache = vault / ".notelint_cache"
+    first = {p.name for p in cache.iterdir()}
+    (vault / "notelint.toml").write_text("[rules.broken-link]\n")  # another config key
+    run_notelint("check", ".", cwd=vault, env=env)
+    names = {p.name for p in cache.iterdir()}
+    assert not any(n.endswith(".bin") for n in first & names)
+    assert any(n.endswith(".bin") for n in names)
+
+
+# --- 2. a stale cache never serves old findings, and --fix never applies them ---------
+
+def _same_size_edit(path: Path, text: str) -> None:
+    """Rewrite the file in place (same inode, same size) and put its mtime back."""
+    st = path.stat()
+    data = text.encode()
+    assert len(data) == st.st_size
+    with open(path, "r+b") as f:
+        f.write(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_an_edit_with_a_restored_mtime_is_seen(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "note.md").write_text(MOJIBAKE)
+    first = run_notelint("check", "--output-format", "concise", ".", cwd=vault, env=env)
+    assert "mojibake" in first.stdout and "gone" not in first.stdout
+    _same_size_edit(vault / "note.md", EDITED)
+    again = run_notelint("check", "--output-format", "concise", ".", cwd=vault, env=env)
+    assert "broken-link" in again.stdout, again.stdout
+    fixed = run_notelint("check", "--fix", ".", cwd=vault, env=env)
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert (vault / "note.md").read_text() == "The market\u2019s view, [[gone]] is clear!!!!\n"
+
+
+@pytest.fixture(scope="module")
+def coarse_fs(tmp_path_factory):
+    """An ext2 image with one-second timestamps, loop-mounted (root only)."""
+    if os.geteuid() != 0 or shutil.which("mkfs.ext2") is None:
+        pytest.skip("a loop mount needs root and mkfs.ext2")
+    base = tmp_path_factory.mktemp("coarse")
+    image, mount = base / "fs.img", base / "mnt"
+    mount.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(16 * 1024 * 1024)
+    subprocess.run(["mkfs.ext2", "-q", "-F", "-I", "128", str(image)], check=True,
+                   capture_output=True)
+    if subprocess.run(["mount", "-o", "loop", str(image), str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow a loop mount")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_an_edit_in_the_same_second_as_the_cache_is_seen(coarse_fs, env) -> None:
+    """On one-second timestamps an in-place edit right after a run leaves mtime, ctime,
+    size and inode as the cache saw them: the entry is racily clean and must be hashed."""
+    vault = coarse_fs / "same-second"
+    vault.mkdir()
+    note = vault / "note.md"
+    for _ in range(5):
+        note.write_text(MOJIBAKE)
+        run_notelint("check", ".", cwd=vault, env=env)
+        before = note.stat()
+        _same_size_edit(note, EDITED)
+        after = note.stat()
+        if (before.st_mtime_ns, before.st_ctime_ns) == (after.st_mtime_ns, after.st_ctime_ns):
+            break  # the edit landed in the same second: the case under test
+    else:
+        pytest.skip("could not land an edit in the same second as the run")
+    r = run_notelint("check", "--output-format", "concise", ".", cwd=vault, env=env)
+    assert "broken-link" in r.stdout, r.stdout
+
+
+# --- 3. temporary files never outlive a run -------------------------------------------
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 1 MiB tmpfs (root only): a cache that does not fit."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow a tmpfs mount")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_cache_that_does_not_fit_leaves_no_temporary_file(small_fs, env) -> None:
+    vault = small_fs / "v"
+    vault.mkdir()
+    body = "".join(f"Line {i} links [[n{i}]] and [[n{i + 1}#H]].\n" for i in range(60))
+    for i in range(120):
+        (vault / f"n{i}.md").write_text(f"# H\n\n{body}")
+    filler = small_fs / "filler"  # leaves less room than the cache needs
+    filler.write_bytes(b"\0" * (shutil.disk_usage(small_fs).free - 160 * 1024))
+    free = shutil.disk_usage(small_fs).free
+    for _ in range(3):
+        r = run_notelint("check", "--exit-zero", ".", cwd=vault, env=env)
+        assert r.returncode == 0, r.stderr
+    leftovers = [p.name for p in (vault / ".notelint_cache").iterdir() if p.name.startswith(".tmp")]
+    assert leftovers == []
+    assert not any(p.suffix == ".bin" for p in (vault / ".notelint_cache").iterdir())
+    assert shutil.disk_usage(small_fs).free >= free - 16 * 1024  # the marker files at most
+
+
+# The notelint command, killed (SIGKILL: no handler runs) just before --fix renames a
+# note's temporary file over the note: the worst moment to die.
+KILLED_AT_RENAME = """
+import os, signal, sys
+rename = os.replace
+def replace(src, dst):
+    if str(dst).endswith(".md"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return rename(src, dst)
+os.replace = replace
+sys.argv[0] = "notelint"
+from lint.cli import entry
+entry()
+"""
+
+
+def test_a_killed_fix_leaves_nothing_git_would_see(tmp_path, env) -> None:
+    """--fix writes its temporary file where git does not look (the cache folder), and
+    a later run removes one that a killed run left."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    subprocess.run(["git", "init", "-q", str(vault)], check=True)
+    note = vault / "note.md"
+    note.write_text(MOJIBAKE)
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT_RENAME, "check", "--fix", "."],
+                            cwd=vault, env={**os.environ, **env}, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert note.read_text() == MOJIBAKE  # the note is whole: old bytes, not half of the new
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=vault,
+                            capture_output=True, text=True, check=True).stdout
+    assert status.split() == ["??", "note.md"]
+    left = [p for p in (vault / ".notelint_cache").iterdir() if p.name.startswith(".tmp")]
+    assert len(left) == 1
+    os.utime(left[0], (1, 1))  # an hour later: no run still writing it
+    r = run_notelint("check", "--fix", ".", cwd=vault, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not left[0].exists()
+    assert note.read_text() == "Hello world, the market\u2019s view is clear.\n"
+
+
+def test_terminate_during_fix_removes_the_temporary_file(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "note.md").write_text(MOJIBAKE)
+    stopped = subprocess.run(
+        [sys.executable, "-c", KILLED_AT_RENAME.replace("SIGKILL", "SIGTERM"),
+         "check", "--no-cache", "--fix", "."],
+        cwd=vault, env={**os.environ, **env}, capture_output=True, text=True)
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert sorted(p.name for p in vault.iterdir()) == ["note.md"]
+    assert (vault / "note.md").read_text() == MOJIBAKE
+
+
+def test_fix_keeps_mode_owner_and_line_endings(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "note.md"
+    note.write_bytes(MOJIBAKE.replace("\n", "\r\n").encode())
+    note.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(note, 1234, 5678)
+    run_notelint("check", "--fix", ".", cwd=vault, env=env)
+    st = note.stat()
+    assert note.read_bytes() == "Hello world, the market\u2019s view is clear.\r\n".encode()
+    assert st.st_mode & 0o777 == 0o640
+    if os.geteuid() == 0:
+        assert (st.st_uid, st.st_gid) == (1234, 5678)
