@@ -146,3 +146,61 @@ def test_fix_twice_equals_once_around_invalid_bytes(tmp_path) -> None:
 def test_unsafe_fixes_do_not_delete_text(tmp_path, data: bytes) -> None:
     once, _ = _fixed_twice(tmp_path, data)
     assert "\u00d0" in once.decode("utf-8", "replace"), once
+
+
+# --- a warm cache gives exactly what no cache gives (issue 17) --------------------------------------
+
+def _edit_in_place(path: Path, data: bytes) -> None:
+    """Overwrite the file with bytes of its own length, same inode, and put its mtime back:
+    what an editor saving within one timestamp tick, or a restore, leaves behind."""
+    st_before = path.stat()
+    size = st_before.st_size
+    new = (data * (size // max(len(data), 1) + 1))[:size] if data else b" " * size
+    with open(path, "r+b") as f:
+        f.write(new)
+    os.utime(path, ns=(st_before.st_atime_ns, st_before.st_mtime_ns))
+
+
+def _findings(root: Path, cache: bool) -> list:
+    linter = Linter(Request(paths=[str(root)], cwd=str(root), cache=cache))
+    return [(f.path, f.line, f.column, f.rule, f.message, f.fix) for f in linter.run()]
+
+
+def _fix_cli(root: Path, *flags: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["check", "--fix", "--output-format", "json", *flags, "."])
+    return code, out.getvalue()
+
+
+@contextlib.contextmanager
+def _cache_home(folder: Path):
+    """Each example its own cache key: no example trusts another's cache."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["XDG_CACHE_HOME"]
+        else:
+            os.environ["XDG_CACHE_HOME"] = saved
+
+
+@_settings(25)
+@given(st.lists(notes, min_size=1, max_size=3), st.lists(notes, min_size=1, max_size=3))
+def test_a_warm_cache_after_same_size_edits_agrees_with_no_cache(bodies, edits) -> None:
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp, _cache_home(Path(tmp) / "xdg"):
+        root = Path(tmp) / "v"
+        root.mkdir()
+        names = _write_vault(root, bodies)
+        _findings(root, cache=True)  # warm the cache with the first state
+        for name, data in zip(names, edits):
+            _edit_in_place(root / name, data)
+        assert _findings(root, cache=True) == _findings(root, cache=False)
+        plain = Path(tmp) / "plain"
+        shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".notelint_cache"))
+        assert _fix_cli(root) == _fix_cli(plain, "--no-cache")
+        assert _snapshot(root) == _snapshot(plain)
