@@ -18,7 +18,9 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -52,8 +54,24 @@ def jobs_for(linter: Linter, count: int) -> int:
     return max(1, min(cpus, 8))
 
 
+@contextlib.contextmanager
+def _interrupts_held():
+    """SIGINT waits (pending) until the block ends, then is raised as usual."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, old)
+
+
 def _worker(linter: Linter, paths: list[str], cross: set[str], conn, keep_blobs: bool,
             mains: list) -> None:
+    if hasattr(signal, "pthread_sigmask"):  # forked with SIGINT held: take it again
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     for end in mains:  # the main process's ends, copied by the fork
         end.close()
     try:
@@ -125,10 +143,13 @@ def process_parallel(linter: Linter, paths: list[str], cross: set[str], jobs: in
             # behind by a main process that died blocked on it forever.
             proc = ctx.Process(target=_worker, daemon=True,
                                args=(linter, share, cross, there, keep_blobs, [*pipes, here]))
-            proc.start()
+            with _interrupts_held():
+                # An interrupt between the fork and the record would leave a worker
+                # nobody kills (the command leaves with os._exit: no atexit reaps it).
+                pipes.append(here)
+                proc.start()
+                procs.append(proc)
             there.close()
-            pipes.append(here)
-            procs.append(proc)
         from multiprocessing.connection import wait
 
         waiting = {pipe: i for i, pipe in enumerate(pipes)}

@@ -271,3 +271,51 @@ def test_fix_keeps_mode_owner_and_line_endings(tmp_path, env) -> None:
     assert st.st_mode & 0o777 == 0o640
     if os.geteuid() == 0:
         assert (st.st_uid, st.st_gid) == (1234, 5678)
+
+
+# --- 8. an interrupt while workers are forked orphans none ------------------------------
+
+# The notelint command with a SIGINT arriving just after each worker is forked: the
+# moment between the fork and the record of the worker.
+INTERRUPTED_AFTER_FORK = """
+import os, signal, sys
+from multiprocessing.process import BaseProcess
+start = BaseProcess.start
+def interrupted(self):
+    start(self)
+    os.kill(os.getpid(), signal.SIGINT)
+BaseProcess.start = interrupted
+sys.argv[0] = "notelint"
+from lint.cli import entry
+entry()
+"""
+
+
+# Run as a child subreaper (Linux): a process orphaned below it is reparented to it, so
+# after the command ends, whatever is left to reap was left behind by the command.
+SUBREAPER = """
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+code = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]],
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+orphans = 0
+while True:
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
+    orphans += 1
+print(code, orphans)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a child subreaper is Linux's")
+def test_an_interrupt_while_workers_start_leaves_no_worker(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(900):  # past the parallel threshold: workers are forked
+        (vault / f"n{i}.md").write_text(f"# N{i}\n\nSee [[n{(i + 1) % 900}]] and [[gone{i}]].\n")
+    r = subprocess.run([sys.executable, "-c", SUBREAPER, INTERRUPTED_AFTER_FORK, "check",
+                        "--no-cache", "."], cwd=vault, env={**os.environ, **env},
+                       capture_output=True, text=True, check=True)
+    assert r.stdout.split() == ["130", "0"], r.stdout + r.stderr
