@@ -230,6 +230,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     findings = linter.run()
     for warning in linter.warnings:
         print(f"notelint: warning: {warning}", file=sys.stderr)
+    if args.verbose:
+        print(f"notelint: {linter.stats['parsed']:,} files parsed, {linter.stats['cached']:,} "
+              f"from the cache", file=sys.stderr)
     fixed = 0
     not_fixed: set[str] = set()  # notes --fix could not write: their fixes are not "fixable"
     if args.fix or args.diff:
@@ -241,9 +244,16 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             # The notes that could not be fixed are reported from this run's list (a
             # re-lint's new Linter does not have it).
             problems = linter.fix_problems
-            if fixed:  # re-lint what was written
-                linter = Linter(request)
-                findings = linter.run()
+            if fixed:  # re-lint what was written, and only that when nothing else can change
+                again = linter.relint_rewritten(findings)
+                if args.verbose:
+                    print(f"notelint: --fix re-linted {len(linter.rewritten):,} rewritten notes"
+                          if again is not None else "notelint: --fix changed what other notes "
+                          "see: linting the vault again", file=sys.stderr)
+                if again is None:
+                    linter = Linter(request)
+                    again = linter.run()
+                findings = again
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
             not_fixed = {p.path for p in problems}
     fmt = _format(args, out)
@@ -363,6 +373,7 @@ def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | N
             continue
         real = os.path.realpath(os.path.join(linter.root, path))
         if real in done:
+            linter.rewritten[path] = None  # another name of a note rewritten: read it again
             continue
         note = linter.note(path)
         if note is None:
@@ -381,6 +392,7 @@ def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | N
             if error is None:
                 total += len(result.fixed)
                 done.add(real)
+                linter.rewritten[path] = result.note
         if error is not None:
             linter.fix_problems.append(linter.problem(path, error))
     if args.diff:

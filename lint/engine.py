@@ -227,6 +227,8 @@ class Linter:
         self.notes: dict[str, Note] = {}  # notes parsed in this process (fixer, code frames)
         self.fix_problems: list[Finding] = []
         self.warnings: list[str] = []  # said once on stderr by the command
+        # Notes --fix wrote, as written (None: another name of one it wrote).
+        self.rewritten: dict[str, Note | None] = {}
         self.cache: Cache | None = None
         self.stats = {"parsed": 0, "cached": 0, "workers": 0}
 
@@ -583,6 +585,28 @@ class Linter:
         raw = [*self._content_findings(note), *self.cross_findings(facts)]
         p = Processed(note.path, NO_KEY, note.digest, facts, (), tuple(d.spec() for d in directives(note)))
         return self._finalise(p, raw, with_unused=False)
+
+    def relint_rewritten(self, findings: list[Finding]) -> list[Finding] | None:
+        """The run's findings with those of the notes --fix wrote made anew from what was
+        written. None when the fixes may have changed other notes' findings (a heading,
+        block id, title or alias changed, or a vault-wide rule is on): then only a new run
+        over the vault is right."""
+        if self.vault_rules:
+            return None
+        for rel, note in self.rewritten.items():
+            p = self.processed.get(rel)
+            if note is None or p is None or p.cross_key != _cross_key(note.facts().export):
+                return None
+        out = [f for f in findings if f.path not in self.rewritten]
+        for rel, note in self.rewritten.items():
+            assert note is not None
+            self.notes[rel] = note  # code frames show the text as written
+            facts = note.facts()
+            raw = [*self._content_findings(note), *self.cross_findings(facts)]
+            p = Processed(rel, NO_KEY, note.digest, facts, (), tuple(d.spec() for d in directives(note)))
+            out += self._finalise(p, raw)
+        self.stats["parsed"] += len(self.rewritten)
+        return sorted(out, key=lambda f: f.sort_key)
 
     # --- findings --------------------------------------------------------------------
     def _internal_error(self, note: Note | NoteFacts, rule: type[Rule], e: Exception) -> Finding:

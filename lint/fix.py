@@ -28,6 +28,7 @@ class FileFix:
     after: bytes
     fixed: list[Finding] = field(default_factory=list)  # what the fixes addressed
     error: str | None = None  # why it was not written
+    note: Note | None = None  # `after`, parsed: the note as it will be on disk
 
 
 def applicable(f: Finding, unsafe: bool) -> bool:
@@ -79,7 +80,7 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
             break
         data, current, fixed = candidate, after, fixed + used
         findings = again
-    return FileFix(note.path, original, data, fixed)
+    return FileFix(note.path, original, data, fixed, note=current)
 
 
 def _relint(linter, path: str, candidate: bytes) -> tuple[Note, list[Finding]]:

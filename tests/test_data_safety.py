@@ -319,3 +319,37 @@ def test_an_interrupt_while_workers_start_leaves_no_worker(tmp_path, env) -> Non
                         "--no-cache", "."], cwd=vault, env={**os.environ, **env},
                        capture_output=True, text=True, check=True)
     assert r.stdout.split() == ["130", "0"], r.stdout + r.stderr
+
+
+# --- 8. --fix re-lints what it wrote, and the vault only when other notes can change ----
+
+def _json(vault: Path, *flags: str, env: dict[str, str]) -> tuple[str, str]:
+    r = run_notelint("check", "--no-cache", "--output-format", "json", "-v", *flags, ".",
+                     cwd=vault, env=env)
+    assert r.returncode in (0, 1), r.stderr
+    return r.stdout, r.stderr
+
+
+def test_fix_relints_only_the_notes_it_wrote(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(30):
+        (vault / f"n{i}.md").write_text(f"# N{i}\n\nSee [[n{(i + 1) % 30}]].\n")
+    (vault / "n3.md").write_text("# N3\n\n" + MOJIBAKE + "Also [[gone]].\n")
+    fixed, said = _json(vault, "--fix", env=env)
+    assert "re-linted 1 rewritten notes" in said
+    assert fixed == _json(vault, env=env)[0]  # what a new run finds
+    assert '"broken-link"' in fixed and '"mojibake"' not in fixed
+
+
+def test_fix_that_changes_a_heading_lints_the_vault_again(tmp_path, env) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "a.md").write_text("# The market\u00e2\u20ac\u2122s view\n")
+    (vault / "b.md").write_text("See [[a#The market\u2019s view]].\n")
+    before, _ = _json(vault, env=env)
+    assert '"broken-anchor"' in before
+    fixed, said = _json(vault, "--fix", env=env)
+    assert "linting the vault again" in said
+    assert fixed == _json(vault, env=env)[0]
+    assert '"broken-anchor"' not in fixed
