@@ -200,6 +200,15 @@ class Cache:
         written = self._delta_ns if path in self._delta_paths else self._index_ns
         return max(key[0], key[-1]) + RACY_NS > written
 
+    def refresh(self, path: str) -> None:
+        """A racily clean entry whose content was just found unchanged: write it again
+        once its file is old enough, so that later runs trust its stat key instead of
+        hashing the file every time."""
+        entry = self.files[path]
+        if time.time_ns() - max(entry[0][0], entry[0][-1]) > RACY_NS:
+            self.files[path] = (entry[0], entry[1], entry[2], entry[3], entry[4])  # a new object: in the delta
+            self.dirty = True
+
     def facts_blob(self, path: str) -> bytes | None:
         """The cached facts of a note this run did not parse (a parsed note's facts are
         in the run: the spool is write-only)."""

@@ -230,7 +230,7 @@ class Linter:
         # Notes --fix wrote, as written (None: another name of one it wrote).
         self.rewritten: dict[str, Note | None] = {}
         self.cache: Cache | None = None
-        self.stats = {"parsed": 0, "cached": 0, "workers": 0}
+        self.stats = {"parsed": 0, "cached": 0, "hashed": 0, "workers": 0}
 
     # --- rules by kind -------------------------------------------------------------
     @property
@@ -393,8 +393,13 @@ class Linter:
             st = stat_key(os.stat(self._root_slash + rel, follow_symlinks=False))
         except OSError:
             return None
-        if st != entry[0] or (self.cache.racy(rel, st) and not self._same_content(rel, entry[1])):
+        if st != entry[0]:
             return None
+        if self.cache.racy(rel, st):
+            self.stats["hashed"] += 1
+            if not self._same_content(rel, entry[1]):
+                return None
+            self.cache.refresh(rel)
         local, ds, skip = unpack(entry[3]) if entry[3] else ((), (), None)
         export = entry[4]
         facts = partial(self._cached_facts, rel, entry[1]) if skip is None else None
