@@ -149,3 +149,28 @@ def test_api_allow_code_setting(tmp_path: Path, forget_modules: None) -> None:
     assert "allow-code" in (f.help or "") and not (tmp_path / "marker").exists()
     (f,) = lint.check([vault], config={"select": ["frontmatter-schema"], "allow-code": True})
     assert (f.path, f.line) == ("book.md", 3)
+
+
+def test_explain_names_the_schema_and_runs_no_code(tmp_path: Path) -> None:
+    vault = _evil_vault(tmp_path)
+    (vault / "plain.md").write_text("---\ntags: [travel]\n---\n", encoding="utf-8")
+    r = run_notelint("explain", "book.md", cwd=vault)
+    assert r.returncode == 0, r.stderr
+    assert "schema:      evilpkg.models:Book (config: the catch-all mapping) (code in the vault, " \
+           "not imported: `allow-code` is off)\n" in r.stdout
+    assert not (tmp_path / "marker").exists()
+    (vault / "notelint.toml").write_text("")
+    r = run_notelint("explain", "plain.md", cwd=vault)
+    assert "schema:      note (default: no key is required)\n" in r.stdout
+
+
+def test_the_readme_config_example_loads(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from lint.config import load_config
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```toml\n# notelint.toml (or [tool.notelint] in pyproject.toml)\n", 1)[1]
+    (tmp_path / "notelint.toml").write_text(block.split("```", 1)[0], encoding="utf-8")
+    config = load_config(tmp_path / "notelint.toml", tmp_path)
+    assert config.allow_code is False and [m.model for m in config.schemas][-1] == "video"
