@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-v", "--verbose", action="store_true", help="say what was read and decided")
     c.add_argument("--stdin-filename", default=None, metavar="PATH",
                    help="lint the note on stdin as if it were at PATH (give `-` as the path)")
+    c.add_argument("--allow-code", action=argparse.BooleanOptionalAction, default=None,
+                   help="import schema modules from the vault (overrides `allow-code` in config)")
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.add_argument("--cache-dir", default=None, help="default: .notelint_cache at the vault root")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -200,6 +202,8 @@ def _overrides(args: argparse.Namespace) -> dict:
         value = getattr(args, key)
         if value is not None:
             out[key.replace("_", "-")] = value
+    if args.allow_code is not None:
+        out["allow-code"] = args.allow_code
     return out
 
 
@@ -443,10 +447,11 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
-    from schemas.notes import TitledNote, VideoNote
+    from schemas.notes import PlainNote, TitledNote, VideoNote
     from schemas.registry import export_json_schema
 
-    text = json.dumps(export_json_schema([VideoNote, TitledNote]), indent=2) + "\n"
+    # The two defaults, then the opt-in built-in.
+    text = json.dumps(export_json_schema([VideoNote, PlainNote, TitledNote]), indent=2) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)
@@ -474,9 +479,11 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from schemas.registry import Registry
 
-        choice = Registry(linter.config).choose(rel, fm.data)
+        registry = Registry(linter.config)
+        choice = registry.choose(rel, fm.data)
+        refused = " (code in the vault, not imported: `allow-code` is off)" if registry.refused(choice.spec) else ""
         out.write(f"front matter: {', '.join(map(str, fm.data)) or '(empty)'}\n"
-                  f"schema:      {choice.reason}\n")
+                  f"schema:      {choice.reason}{refused}\n")
     out.write(f"headings:    {len(note.md.headings)}\nlinks:       {len(note.md.links)}\n")
     for link in note.md.links:
         if link.external:

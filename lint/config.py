@@ -30,7 +30,7 @@ class _Model(BaseModel):
 class SchemaMapping(_Model):
     """Which Pydantic model validates which notes: first match wins."""
 
-    model: str = Field(description="`module:Class`, or a built-in: `video`, `titled`, `none`")
+    model: str = Field(description="`module:Class`, or a built-in: `video`, `note`, `titled`, `none`")
     glob: str | None = None
     field: str | None = Field(default=None, description="applies when front matter has this key")
 
@@ -43,6 +43,9 @@ class Config(_Model):
     per_file_ignores: dict[str, list[str]] = {}
     severity: dict[str, Severity] = {}
     schemas: list[SchemaMapping] = []
+    # A schema module inside the vault is code the vault's author wrote: imported only when
+    # this says so (issue 17). Modules installed in the environment need no opt-in.
+    allow_code: bool = False
     require_frontmatter: bool = False
     resolution: Literal["obsidian", "quartz"] = "obsidian"
     max_file_size: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -721,30 +721,24 @@ def _code_stamp() -> list[tuple[str, int, int]]:
 
 
 def _schema_sources(config: Config) -> list[str]:
-    """Content hashes of user schema modules, so editing one invalidates the cache."""
+    """Content hashes of the schema modules config names, so editing one invalidates the
+    cache. The files are found by path, never imported: importing runs code (issue 17)."""
+    if not config.schemas:
+        return []
     import hashlib
-    import importlib.util
-    import sys
+
+    from schemas.registry import module_files
 
     out = []
     for m in config.schemas:
-        module = m.model.partition(":")[0]
-        if "." not in m.model and ":" not in m.model:
-            continue
-        added = config.root not in sys.path
-        if added:
-            sys.path.insert(0, config.root)
-        try:
-            spec = importlib.util.find_spec(module)
-            origin = spec.origin if spec else None
-            if origin and os.path.isfile(origin):
-                with open(origin, "rb") as f:
-                    out.append(hashlib.blake2b(f.read(), digest_size=8).hexdigest())
-        except (ImportError, ValueError):
-            pass
-        finally:
-            if added:
-                sys.path.remove(config.root)
+        digest = hashlib.blake2b(digest_size=8)
+        for path in module_files(m.model, config.root):
+            digest.update(os.fsencode(path) + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError as e:
+                digest.update(str(e).encode())
+        out.append(f"{m.model} {digest.hexdigest()}")
     return out
 
 

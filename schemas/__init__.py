@@ -1,5 +1,17 @@
 """Pydantic models for note front matter, and the registry that picks one per note."""
 
-from schemas.notes import TitledNote, VideoNote, YouTubeId
+from __future__ import annotations
 
-__all__ = ["TitledNote", "VideoNote", "YouTubeId"]
+from typing import Any
+
+__all__ = ["PlainNote", "TitledNote", "VideoNote", "YouTubeId"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the engine reads schemas.registry on every run to key its cache, and building
+    # the models is only needed when a note is validated.
+    if name in __all__:
+        from schemas import notes
+
+        return getattr(notes, name)
+    raise AttributeError(f"module 'schemas' has no attribute {name!r}")

@@ -65,10 +65,20 @@ YouTubeId = Annotated[
 ]
 
 
-class TitledNote(BaseModel):
-    """Any note with front matter: a non-empty title; other keys are free."""
+class PlainNote(BaseModel):
+    """Any note with front matter, by default: no key is required (Obsidian takes a note's
+    title from its file name), but a `title` that is there must be text, not empty."""
 
     model_config = ConfigDict(extra="allow", title="Note")
+
+    # An empty `title:` (null) is what a template leaves: tools fall back to the file name.
+    title: Title | None = None
+
+
+class TitledNote(BaseModel):
+    """A note that must have a non-empty title (the built-in `titled`); other keys are free."""
+
+    model_config = ConfigDict(extra="allow", title="Titled note")
 
     title: Title
 

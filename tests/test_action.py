@@ -28,6 +28,7 @@ INPUTS = {
     "check-run",
     "changed-only",
     "fail-on",
+    "allow-code",
     "python-version",
 }
 
@@ -43,6 +44,7 @@ def test_composite_with_the_documented_interface() -> None:
     assert ACTION["inputs"]["check-run"]["default"] == "true"
     assert ACTION["inputs"]["changed-only"]["default"] == "false"
     assert ACTION["inputs"]["fail-on"]["default"] == "error"
+    assert ACTION["inputs"]["allow-code"]["default"] == "false"
     for name, spec in ACTION["inputs"].items():
         assert spec.get("description"), name
     assert set(ACTION["outputs"]) == {"errors", "warnings"}
@@ -116,6 +118,7 @@ def test_command_for_a_check_run() -> None:
         "--output-format",
         "concise",
         "--github-check-run",
+        "--no-allow-code",
         "--select",
         "broken-link",
         "--fix",
@@ -127,7 +130,16 @@ def test_command_for_a_check_run() -> None:
 def test_command_without_a_check_run() -> None:
     cmd = build_command({"INPUT_CHECK_RUN": "false", "INPUT_ARGS": "$(touch pwned)"}, ["."])
     # An input is data: it becomes one argument, never shell.
-    assert cmd[1:] == ["check", "--output-format", "github", "$(touch", "pwned)", "--", "."]
+    assert cmd[1:] == ["check", "--output-format", "github", "--no-allow-code", "$(touch", "pwned)",
+                       "--", "."]
+
+
+@pytest.mark.parametrize(("value", "flag"), [(None, "--no-allow-code"), ("false", "--no-allow-code"),
+                                             ("", "--no-allow-code"), ("true", "--allow-code")])
+def test_schema_code_runs_only_when_the_workflow_allows_it(value: str | None, flag: str) -> None:
+    env = {"INPUT_CHECK_RUN": "false"} | ({"INPUT_ALLOW_CODE": value} if value is not None else {})
+    cmd = build_command(env, ["."])
+    assert flag in cmd and cmd.index(flag) == 4  # before `args`, which the workflow writes
 
 
 @pytest.mark.parametrize(

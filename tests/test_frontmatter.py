@@ -132,3 +132,77 @@ def test_fast_path_takes_the_common_note() -> None:
     fast = _load_simple("title: Open-source versus closed-source AI models\nvideoId: rYXeQbTuVl0\n", 4)
     assert fast is not None and fast[0]["videoId"] == "rYXeQbTuVl0"
     assert fast[1][("title",)].value_start == 4 + len("title: ")
+
+
+# The default schemas (issue 12.1): a video note needs a title and an id; any other note
+# needs no key, as Obsidian takes its title from the file name.
+CHOICES = [
+    ({"title": "A talk", "videoId": "rYXeQbTuVl0"}, "video"),
+    ({"videoId": "rYXeQbTuVl0"}, "video"),
+    ({"tags": ["travel"], "categories": ["[[Trips]]"]}, "note"),
+    ({"title": "A note"}, "note"),
+    ({}, "note"),
+]
+
+
+@pytest.mark.parametrize("data,spec", CHOICES)
+def test_default_schema_choice(data: dict, spec: str) -> None:
+    from lint.config import Config
+    from schemas.registry import Registry
+
+    assert Registry(Config()).choose("n.md", data).spec == spec
+
+
+PLAIN = [
+    # (front matter data, the error types the default `note` schema reports)
+    ({"tags": ["a"]}, []),
+    ({"title": None}, []),  # `title:` left empty by a template: the file name stands
+    ({"title": 1984}, []),
+    ({"title": "Fine", "aliases": ["x"], "extra": {"k": 1}}, []),
+    ({"title": ""}, ["string_too_short"]),
+    ({"title": "   "}, ["string_too_short"]),
+    ({"title": ["A", "list"]}, ["string_type"]),
+    ({"title": {"k": "v"}}, ["string_type"]),
+]
+
+
+@pytest.mark.parametrize("data,errors", PLAIN)
+def test_plain_note_schema(data: dict, errors: list[str]) -> None:
+    from pydantic import ValidationError
+
+    from schemas.notes import PlainNote, TitledNote
+
+    try:
+        PlainNote.model_validate(data)
+        got = []
+    except ValidationError as e:
+        got = [err["type"] for err in e.errors()]
+    assert got == errors
+    if "title" not in data:  # the opt-in built-in still asks for one
+        with pytest.raises(ValidationError):
+            TitledNote.model_validate(data)
+
+
+def test_schema_findings_name_the_config(tmp_path) -> None:
+    import lint
+
+    (tmp_path / "notelint.toml").write_text("")
+    (tmp_path / "talk.md").write_text("---\nvideoId: rYXeQbTuVl0\n---\n")
+    (tmp_path / "list.md").write_text("---\ntitle: [A, list]\n---\n")
+    (tmp_path / "kepano.md").write_text("---\ntags: [travel]\n---\n")
+    lst, talk = lint.check([tmp_path], config={"select": ["frontmatter-schema"]})
+    assert (lst.path, talk.path) == ("list.md", "talk.md")
+    assert talk.help.startswith("add `title:` to the front matter; the schema is video (default")
+    assert "`[[schemas]]` in notelint.toml (or [tool.notelint])" in talk.help
+    assert lst.help.startswith("The schema is note (default: no key is required): `[[schemas]]`")
+    (tmp_path / "notelint.toml").write_text('[[schemas]]\nmodel = "titled"\n')
+    rules = sorted((f.path, f.message) for f in lint.check([tmp_path], config={"select": ["FM002"]}))
+    assert ("kepano.md", "missing required key `title`") in rules
+
+
+def test_hand_written_vaults_need_no_title(shared_corpora) -> None:
+    import lint
+
+    for name in ("kepano-obsidian", "obsidian-tasks-docs", "data-engineering-wiki"):
+        found = lint.check([shared_corpora / name], config={"select": ["frontmatter-schema"]})
+        assert found == [], (name, found[:3])

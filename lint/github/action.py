@@ -48,6 +48,9 @@ def build_command(env: Mapping[str, str], targets: Sequence[str]) -> list[str]:
         cmd += ["--output-format", "concise", "--github-check-run"]
     else:
         cmd += ["--output-format", "github"]
+    # Schema code from the checkout runs only when the workflow says so, never because
+    # the checkout's own config does (issue 17).
+    cmd.append("--allow-code" if _flag(env.get("INPUT_ALLOW_CODE"), False) else "--no-allow-code")
     cmd += shlex.split(env.get("INPUT_ARGS") or "")
     cmd += ["--", *targets] if targets else []
     return cmd

@@ -17,13 +17,21 @@ class FrontmatterSchema(Rule):
 
     ## What it does
     Validates each note's front matter with the Pydantic model chosen for it:
-    the models mapped to globs or fields in config (first match wins), else the
-    defaults: a note whose front matter has `videoId` is a video note (a
-    non-empty `title` and an 11-character YouTube id as a string); any other
-    note with front matter needs a non-empty `title`. Every validation error
-    is one finding at the offending value (a missing key: at the opening `---`).
+    the models mapped to globs or fields by `[[schemas]]` in config (first
+    match wins), else the defaults: a note whose front matter has `videoId` is
+    a video note (a non-empty `title` and an 11-character YouTube id as a
+    string); any other note needs no key (Obsidian takes a note's title from
+    its file name), but a `title` it has must be non-empty text. The built-in
+    `titled` requires a title on every note with front matter. Every
+    validation error is one finding at the offending value (a missing key: at
+    the opening `---`), its help naming the schema and how to change it.
     Notes without front matter pass unless `require-frontmatter = true`.
     `notelint explain PATH` shows which schema applied.
+
+    A schema named `module:Class` is Python code, imported only when a note
+    needs it. A module in the vault is imported only with `allow-code = true`
+    (or `--allow-code`); otherwise each note it would validate gets one finding
+    saying so. Modules installed in the environment need no opt-in.
 
     ## Why it matters
     Generated vaults are read by programs: a missing title or a video id that
@@ -60,18 +68,27 @@ class FrontmatterSchema(Rule):
         if fm is None:
             if ctx.config.require_frontmatter:
                 yield Violation(0, 0, "note has no front matter",
-                                help="start the note with a `---` block holding at least `title:`")
+                                help="start the note with a `---` front matter block "
+                                     "(`require-frontmatter = true` in the config asks for one)")
             return
         if fm.data is None:  # frontmatter-syntax reports why
             return
-        choice = ctx.shared("schemas", lambda: _registry(ctx)).choose(note.path, fm.data)
-        if choice.model is None:
+        from schemas.registry import SchemaError
+
+        registry = ctx.shared("schemas", lambda: _registry(ctx))
+        choice = registry.choose(note.path, fm.data)
+        try:
+            model = registry.model(choice.spec)
+        except SchemaError as e:
+            yield Violation(fm.start, fm.start + 3, f"not validated: {e}", help=e.help)
+            return
+        if model is None:
             return
         try:
-            choice.model.model_validate(fm.data)
+            model.model_validate(fm.data)
         except ValidationError as e:
             for err in e.errors(include_url=False):
-                yield _violation(note, err)
+                yield _violation(note, err, choice.reason)
 
 
 def _registry(ctx: Context):
@@ -80,23 +97,26 @@ def _registry(ctx: Context):
     return Registry(ctx.config)
 
 
-def _violation(note: Note, err: dict[str, Any]) -> Violation:
+def _violation(note: Note, err: dict[str, Any], reason: str) -> Violation:
+    from schemas.registry import CONFIG_HINT
+
     fm = note.frontmatter
     assert fm is not None
+    schema = f"the schema is {reason}: {CONFIG_HINT}"
     loc = tuple(err["loc"])
     key = ".".join(str(p) for p in loc) or "front matter"
     if err["type"] == "missing":
         return Violation(fm.start, fm.start + 3, f"missing required key `{key}`",
-                         help=f"add `{key}:` to the front matter")
+                         help=f"add `{key}:` to the front matter; {schema}")
     place = fm.place(loc)
     start, end = (place.value_start, place.value_end) if place else (fm.start, fm.start + 3)
     if place and loc and loc[-1] == "extra_forbidden":
         start, end = place.key_start, place.key_end
     if err["type"] == "extra_forbidden" and place:
         return Violation(place.key_start, place.key_end, f"unexpected key `{key}`",
-                         help="remove it, or allow it in the schema")
+                         help=f"remove it, or allow it in the schema; {schema}")
     message = _plain(err)
-    return Violation(start, max(end, start + 1), f"`{key}` {message}")
+    return Violation(start, max(end, start + 1), f"`{key}` {message}", help=schema[0].upper() + schema[1:])
 
 
 def _plain(err: dict[str, Any]) -> str:
