@@ -313,7 +313,10 @@ class Cache:
         return hmac.new(self._secret, body, hashlib.blake2b).digest()[:32]
 
     def save(self) -> None:
-        if self._secret is None or not self.dirty:
+        if self._secret is None:
+            return
+        if not self.dirty:
+            self._sweep()  # what a killed run left goes even when nothing changed
             return
         try:
             self._make_folder()
