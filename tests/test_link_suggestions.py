@@ -99,17 +99,20 @@ def test_no_suggestion_for_names_that_are_not_a_typo_away(tmp_path: Path) -> Non
 
 
 def test_every_suggestion_naming_one_note_carries_the_fix(tmp_path: Path) -> None:
-    found = run(tmp_path, {**NOTES, "b/open_source.md": "# twin\n", "links.md": (
+    found = run(tmp_path, {**NOTES, "a/twin_note.md": "# A\n", "b/twin_note.md": "# B\n",
+                           "\u2068chan\u2069.md": "# Chan\n", "links.md": (
+        "[[chan|the channel]]\n"  # the file's name has invisible characters the link lacks
         "[[Open Source AI | open models]]\n"  # the snake_case form
         "[[open_sorce_ai]]\n"  # close by rapidfuzz
         "[[AI Safety|safety]]\n"  # an alias, with a display text
         "[[AI Safety]]\n"  # an alias: the fix would need a `|` (tables), so help only
-        "[[Open Source]]\n")}, "broken-link")  # two notes: no fix
+        "[[Twin Note]]\n")}, "broken-link")  # two notes: no fix
+    assert fixed(found["[[chan|the channel]]"]) == "\u2068chan\u2069"
     assert fixed(found["[[Open Source AI | open models]]"]) == "open_source_ai"
     assert found["[[open_sorce_ai]]"].help == "did you mean [[open_source_ai]]?"
     assert fixed(found["[[open_sorce_ai]]"]) == "open_source_ai"
     assert fixed(found["[[AI Safety|safety]]"]) == "ai"
     assert found["[[AI Safety]]"].help.endswith("write [[ai|AI Safety]]")
     assert found["[[AI Safety]]"].fix is None
-    assert " or " in found["[[Open Source]]"].help
-    assert found["[[Open Source]]"].fix is None
+    assert found["[[Twin Note]]"].help == "did you mean [[a/twin_note]] or [[b/twin_note]]?"
+    assert found["[[Twin Note]]"].fix is None
