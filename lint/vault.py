@@ -341,17 +341,21 @@ def _nested(headings: tuple[tuple[int, str], ...], parts: list[str]) -> bool:
     return search(0, len(headings), 0)
 
 
-# Obsidian drops these from headings when it makes a link to one (links.md,
-# "Headings and blocks"); markup characters go too. Both sides get the same
-# treatment, so dropping a character only ever makes two texts match.
-_HEADING_DROP = re.compile(r"[#|^:%\[\]*_`~=]+")
+# Obsidian compares a heading and a `#fragment` with this ASCII set turned into
+# spaces on both sides, whitespace collapsed (its own regex, quoted in
+# mgmeyers/obsidian-copy-block-link#15); other punctuation (’, ？) is kept
+# (blacksmithgu/obsidian-dataview#2218). `_` and `=` go too, for `_em_` and
+# `==mark==`. Both sides get the same treatment, so dropping a character only ever
+# makes two texts match.
+_HEADING_DROP = re.compile(r"[!\"#$%&()*+,./:;<=>?@\[\\\]^_`{|}~]+")
 _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1 << 16)  # headings repeat across notes ("Overview", "Summary")
 def heading_key(text: str) -> str:
-    """A heading or `#fragment` as compared: NFC, case-insensitive, markup and
-    `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk."""
+    """A heading or `#fragment` as compared: NFC (the Greek question mark is `;`),
+    case-insensitive, the ASCII punctuation `` !"#$%&()*+,./:;<=>?@[\\]^_`{|}~ ``
+    turned into spaces, runs of spaces shrunk."""
     text = _HEADING_DROP.sub(" ", unicodedata.normalize("NFC", text))
     return _SPACES.sub(" ", text).strip().casefold()
 

@@ -20,11 +20,13 @@ class BrokenAnchor(Rule):
     For `[[Note#Heading]]`, `[[Note#H1#H2]]` (H2 inside H1's section),
     `[[Note#^block-id]]`, `[[#Heading]]` (this note) and `[x](Note.md#heading)`,
     looks the fragment up in the note the link resolves to. Headings are compared
-    as Obsidian makes links to them (shared/docs/links.md): case ignored, markup and the
-    characters `# | ^ : %% [[ ]]` dropped, runs of spaces shrunk. Case-insensitivity
-    is our guess, with good support. Markdown links may also use GitHub's anchors
-    (`#my-heading`). Block ids are the ` ^id` markers at the end of a line.
-    Links whose note does not exist are `broken-link`'s; fragments of other files
+    as Obsidian compares them, both sides alike: case ignored, Unicode in NFC, the
+    ASCII punctuation `` !"#$%&()*+,./:;<=>?@[\\]^_`{|}~ `` turned into spaces, runs
+    of spaces shrunk, so `[[FAQ#How large can it be]]` finds `## How large can it
+    be?`. Other punctuation (`’`, a fullwidth `？`) must be written as in the
+    heading. Case-insensitivity is our guess, with good support. Markdown links
+    may also use GitHub's anchors (`#my-heading`). Block ids are the ` ^id`
+    markers at the end of a line. Links whose note does not exist are `broken-link`'s; fragments of other files
     (`#page=3` of a PDF) are not checked.
 
     ## Why it matters
@@ -47,7 +49,8 @@ class BrokenAnchor(Rule):
 
     ## Fix safety
     No automatic fix: a renamed heading and a section still to be written look
-    the same. The help names the closest heading.
+    the same. The help names a heading that has every word of the fragment
+    (`#Mitigation` for `Mitigation Efforts`), else the closest heading.
     """
 
     code = "LNK002"
@@ -84,7 +87,12 @@ def _closest(headings: tuple[str, ...], fragment: str, target: str) -> str | Non
 
     wanted = heading_key(fragment.rsplit("#", 1)[-1])
     keys = [heading_key(h) for h in headings]
-    best = process.extractOne(wanted, keys, scorer=fuzz.ratio, score_cutoff=60)
+    # A heading that has every word of the fragment is what a shortened or reordered
+    # link meant (`#Mitigation` for `Mitigation Efforts`, not the alike `Limitations`).
+    words = set(wanted.split())
+    having = {i: k for i, k in enumerate(keys) if words and words <= set(k.split())}
+    best = process.extractOne(wanted, having or keys, scorer=fuzz.ratio,
+                              score_cutoff=None if having else 60)
     if best is None:
         return None
     return f"did you mean [[{target}#{_MARKUP.sub('', headings[best[2]]).strip()}]]?"

@@ -17,7 +17,7 @@ from lint.vault import Vault, fold, invisible, shown, visible
 
 class Options(RuleOptions):
     # How alike (0-100, rapidfuzz's ratio of the snake_case forms) a note name must be
-    # to be offered when no folded form matches.
+    # to be offered when no folded form matches; 100 offers no fuzzy names, typos included.
     fuzzy_cutoff: float = Field(default=88, ge=0, le=100)
 
 
@@ -39,7 +39,11 @@ class BrokenLink(Rule):
     The help names the most likely intended note: the one whose name has the same
     snake_case form (case, spaces and punctuation folded: `Open Source AI` and
     `open_source_ai`), else the note that has the target as an alias (write
-    `[[Note|Alias]]`), else the closest note name by rapidfuzz above `fuzzy-cutoff`.
+    `[[Note|Alias]]`), else the closest note name that shares a word with the
+    target, by rapidfuzz's ratio above `fuzzy-cutoff`, else a name one typo away
+    (a letter missing, extra or wrong, two letters swapped, or words joined or
+    split: `[[missng]]` for `missing.md`, `[[Khan Academy]]` for `khanacademy.md`;
+    names of five letters or more).
 
     ## Why it matters
     A broken link is a dead end for the reader and a hole in the graph. Generated
@@ -57,11 +61,14 @@ class BrokenLink(Rule):
     ```
 
     ## Fix safety
-    Unsafe: when exactly one note has the target's folded (snake_case) form, or the
-    target only lacks or has extra invisible characters or another Unicode
-    normalisation, `--unsafe-fixes` rewrites the target and keeps the display text
-    and the heading. It is unsafe because the link may have meant a note still to
-    be written. Markdown links get the help but no fix.
+    Unsafe: whenever the help names exactly one file, and when the target only
+    lacks or has extra invisible characters or another Unicode normalisation,
+    `--unsafe-fixes` rewrites the target and keeps the rest of the link: the
+    display text, the heading, a path written as a path, a written `.md`, and in a
+    Markdown link the percent-encoding (`Deep%20Note.md`). It is unsafe because the
+    link may have meant a note still to be written. An alias link without a display
+    text gets the help only: the fix would have to add a `|`, which a table needs
+    written `\\|`.
     """
 
     code = "LNK001"
@@ -91,32 +98,52 @@ class BrokenLink(Rule):
                 continue
             index = ctx.shared(f"broken-link.index.{profile}",
                                lambda: _Suggestions(vault, profile, ctx.options.fuzzy_cutoff))
-            yield _broken(link, index.suggest(link.target, note.path))
+            yield _broken(link, note.path, index)
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     help: str
-    replacement: str | None = None  # the target to write, when certain
+    path: str | None = None  # the one file suggested: the fix links to it
+    replacement: str | None = None  # the target to write, when not a file's name (a cleaned target)
     alias_of: str | None = None  # the note that has the target as an alias
 
 
-def _broken(link: Link, hint: Suggestion | None) -> Violation:
+def _broken(link: Link, source: str, index: _Suggestions) -> Violation:
     what = "file" if link.kind == "embed" or _kind(link.target) != ".md" else "note"
     message = f"broken link: no {what} `{shown(link.target)}` in the vault"
+    hint = index.suggest(link.target, source)
     if hint is None:
         return Violation(link.target_start, link.target_end, message)
+    text = hint.help
     if hint.alias_of is not None:
         name = _stem(hint.alias_of)
         shown_as = link.display or link.target
-        written = name if fold(shown_as) == fold(name) else f"{name}|{shown_as}"
-        return Violation(link.target_start, link.target_end, message, help=(
-            f"`{link.target}` is an alias of `{hint.alias_of}`, and aliases are not link "
-            f"targets: write [[{written}]]"))
+        needs_display = link.display is None and fold(shown_as) != fold(name)
+        written = f"{name}|{shown_as}" if needs_display else name
+        text = (f"`{link.target}` is an alias of `{hint.alias_of}`, and aliases are not link "
+                f"targets: write [[{written}]]")
+        # Adding the display text would take a `|`, which must be `\|` in a table: the
+        # note's text is not at hand to tell, so that link gets the help only.
+        if needs_display and link.kind != "markdown":
+            return Violation(link.target_start, link.target_end, message, help=text)
+    target = hint.replacement
+    if target is None:
+        target = index.target_for(link, hint.path or hint.alias_of, source)
     fix = None
-    if hint.replacement is not None and link.kind != "markdown":
-        fix = Fix((Edit(link.target_start, link.target_end, hint.replacement),), Applicability.UNSAFE)
-    return Violation(link.target_start, link.target_end, message, help=hint.help, fix=fix)
+    if target is not None:
+        if link.kind == "markdown":
+            target = _url_encoded(target)
+        fix = Fix((Edit(link.target_start, link.target_end, target),), Applicability.UNSAFE)
+    return Violation(link.target_start, link.target_end, message, help=text, fix=fix)
+
+
+def _url_encoded(target: str) -> str:
+    """A Markdown link's destination: what would end it or be decoded, percent-encoded."""
+    return "".join(f"%{ord(c):02X}" if c in _URL_UNSAFE else c for c in target)
+
+
+_URL_UNSAFE = frozenset(' %()<>#?\t')
 
 
 def _normalisation(link: Link, path: str) -> Violation | None:
@@ -188,6 +215,7 @@ class _Suggestions:
             for word in set(key.split("_")):
                 self.words.setdefault(word, []).append(i)
         self._aliases: dict[str, list[str]] | None = None
+        self._deletes: dict[str, list[int]] | None = None  # built on first use (_typos)
         self._memo: dict[tuple[str, str], Suggestion | None] = {}
 
     def suggest(self, target: str, source: str) -> Suggestion | None:
@@ -197,9 +225,25 @@ class _Suggestions:
                 self._invisible(target, source)
                 or self._folded(target, source)
                 or self._alias(target)
-                or self._fuzzy(target)
+                or self._fuzzy(target, source)
             )
         return self._memo[key]
+
+    def target_for(self, link: Link, path: str | None, source: str) -> str | None:
+        """The target that makes `link` (in `source`) resolve to `path`, written in the
+        link's style: a path stays a path, a written `.md` stays."""
+        if path is None:
+            return None
+        name = _stem(path)
+        folder, _, base = link.target.replace("\\", "/").rpartition("/")
+        tries = [f"{folder}/{name}"] if folder else []
+        tries.append(self._spelling(path, source))
+        for target in tries:
+            if base.lower().endswith(".md") and not target.lower().endswith(".md"):
+                target += ".md"
+            if self.vault.resolve(target, source, self.profile).path == path:
+                return target
+        return None
 
     def _spelling(self, path: str, source: str) -> str:
         """How a link in `source` names `path`: the bare name when that is unambiguous."""
@@ -217,7 +261,7 @@ class _Suggestions:
             if res.path is not None:
                 return Suggestion(
                     f"the target contains invisible characters ({_names(chars)}) that "
-                    f"`{res.path}` does not have: link [[{clean}]]", clean)
+                    f"`{res.path}` does not have: link [[{clean}]]", replacement=clean)
         base = target.rsplit("/", 1)[-1]
         base = base[:-3] if base.lower().endswith(".md") else base
         files = self.hidden.get(fold(visible(base)))
@@ -225,7 +269,8 @@ class _Suggestions:
             stem = _stem(files[0])
             return Suggestion(
                 f"`{files[0]}` has invisible characters in its name ({_names(invisible(stem))}) "
-                f"that the link lacks: rename the file, or copy its exact name into the link")
+                f"that the link lacks: rename the file, or copy its exact name into the link",
+                path=files[0])
         return None
 
     def _folded(self, target: str, source: str) -> Suggestion | None:
@@ -243,7 +288,7 @@ class _Suggestions:
             return None
         names = [self._spelling(f, source) for f in files[:3]]
         if len(files) == 1:
-            return Suggestion(f"did you mean [[{names[0]}]]?", names[0])
+            return Suggestion(f"did you mean [[{names[0]}]]?", files[0])
         return Suggestion("did you mean " + " or ".join(f"[[{n}]]" for n in names) + "?")
 
     def _alias(self, target: str) -> Suggestion | None:
@@ -258,7 +303,7 @@ class _Suggestions:
             return None
         return Suggestion("", alias_of=notes[0])
 
-    def _fuzzy(self, target: str) -> Suggestion | None:
+    def _fuzzy(self, target: str, source: str) -> Suggestion | None:
         from rapidfuzz import fuzz, process
 
         query = snake(target.rsplit("/", 1)[-1].removesuffix(".md"))
@@ -273,13 +318,49 @@ class _Suggestions:
                 pool.update(hits)
         kind = _kind(target)
         choices = {i: self.keys[i] for i in sorted(pool) if self.kinds[i] == kind}
-        if not choices:
-            return None
         best = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=self.cutoff)
-        if best is None:
+        found = [best[2]] if best is not None else self._typos(query, kind)
+        if not found:
             return None
-        path = self.snakes[best[0]][0]
-        return Suggestion(f"did you mean [[{_stem(path)}]]?")
+        files = [self.snakes[self.keys[i]][0] for i in found]
+        names = [self._spelling(f, source) for f in files[:3]]
+        if len(files) == 1:
+            return Suggestion(f"did you mean [[{names[0]}]]?", files[0])
+        return Suggestion("did you mean " + " or ".join(f"[[{n}]]" for n in names) + "?")
+
+    # Shorter names are a typo away from too many words (cat, bat, hat).
+    TYPO_MIN = 5
+
+    def _typos(self, query: str, kind: str) -> list[int]:
+        """Names one typo from the query, which shares no word with them: a letter
+        missing, extra or wrong, two letters swapped (`missng`, `misisng`: `missing`),
+        or the same letters with the words joined or split (`khan_academy`:
+        `khanacademy`). A one-word name shares no word with its typos, so these are
+        found by deletions, not words: each one-word name is indexed under itself
+        and every way of dropping one of its letters (SymSpell), and so is every name
+        under its letters without `_`. One lookup per letter of the query."""
+        from rapidfuzz.distance import OSA
+
+        if len(query) < self.TYPO_MIN:
+            return []
+        if self._deletes is None:
+            self._deletes = {}
+            for i, key in enumerate(self.keys):
+                if "_" not in key:
+                    for variant in {key, *_dropped(key)} if len(key) >= self.TYPO_MIN else ():
+                        self._deletes.setdefault(variant, []).append(i)
+                else:
+                    self._deletes.setdefault(key.replace("_", ""), []).append(i)
+        joined = query.replace("_", "")
+        pool = {i for v in {query, joined, *_dropped(query)} for i in self._deletes.get(v, ())}
+        return sorted(i for i in pool if self.kinds[i] == kind and (
+            OSA.distance(query, self.keys[i], score_cutoff=1) <= 1
+            or self.keys[i].replace("_", "") == joined))
+
+
+def _dropped(word: str) -> list[str]:
+    """The word with one of its letters dropped, each way."""
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
 
 
 def _names(chars: list[str]) -> str:
