@@ -89,24 +89,31 @@ def deadline_for(limits: Limits, requests: int = 1) -> float:
     return DEFAULT_DEADLINE + DEADLINE_PER_BATCH * max(0, requests - 1)
 
 
+_ESCAPES: tuple[Callable[[str], str], ...] = (
+    lambda s: repr(s)[1:-1],
+    # repr() picks the quote the text lacks, escaping the other only when it has both.
+    lambda s: repr(s)[1:-1].replace("'", "\\'"),
+    lambda s: repr(s)[1:-1].replace('"', '\\"'),
+    lambda s: ascii(s)[1:-1],
+    lambda s: repr(s.encode("utf-8", "backslashreplace"))[2:-1],
+    lambda s: json.dumps(s)[1:-1],
+    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+    lambda s: quote(s, safe=""),
+    lambda s: quote(s),
+    lambda s: quote_plus(s, safe=""),
+)
+
+
 def secret_forms(secret: str) -> set[str]:
     """The ways a message can spell `secret`: as is, escaped by repr() or ascii() (an
     exception's args, a header in requests' error), by JSON (an API echoing it), and
-    percent-encoded (a URL)."""
+    percent-encoded (a URL); also each of these escaped once more (the repr of an
+    error message that quotes a repr)."""
     if not secret:
         return set()
-    forms = {
-        secret,
-        repr(secret)[1:-1],
-        ascii(secret)[1:-1],
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-    }
-    # repr() picks the quote the string lacks; escape both ways.
-    forms |= {f.replace("'", "\\'") for f in forms} | {f.replace('"', '\\"') for f in forms}
-    return {f for f in forms if f}
+    once = {escape(secret) for escape in _ESCAPES}
+    twice = {escape(form) for form in once for escape in _ESCAPES}
+    return {secret} | once | twice
 
 
 class Scrubber:
@@ -147,6 +154,8 @@ class _ScrubFilter(logging.Filter):
 def route_logs(log: TextIO, scrub: Scrubber) -> None:
     """PyGithub's and urllib3's warnings (a retry, a dropped connection) go to `log`,
     scrubbed, instead of their own stderr handlers."""
+    import github  # noqa: F401  # its import sets the logger's level and handler: first
+
     handler = logging.StreamHandler(log)
     handler.addFilter(_ScrubFilter(scrub))
     handler.setFormatter(logging.Formatter("notelint: %(name)s: %(message)s"))
