@@ -253,3 +253,13 @@ def test_the_scrubber_removes_every_form_of_the_token(token: str) -> None:
     # Nothing else is touched.
     text = "the token may not write checks: HTTP 403 (see docs, 100%)"
     assert scrub(text) == text
+
+
+def test_the_default_deadline_grows_with_the_annotation_batches() -> None:
+    from lint.github.api import deadline_for, read_limits
+
+    # PyGithub waits a second between writes: 5,000 findings are 100 requests.
+    assert deadline_for(read_limits({}), 1) == 60
+    assert deadline_for(read_limits({}), 100) == 60 + 2 * 99
+    set_by_user = read_limits({"NOTELINT_GITHUB_DEADLINE": "5", "NOTELINT_GITHUB_TIMEOUT": "2"})
+    assert deadline_for(set_by_user, 100) == 5 and set_by_user.timeout == 2

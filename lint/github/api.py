@@ -201,10 +201,7 @@ def describe_error(exc: Exception, limits: Limits | None = None) -> str:
         detail = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
         return f"HTTP {exc.status}" + (f": {detail}" if detail else "")
     if isinstance(exc, requests.Timeout) and limits is not None:
-        return (
-            f"no answer within {limits.timeout:g} s ({TIMEOUT_ENV}); gave up "
-            f"({type(exc).__name__})"
-        )
+        return f"no answer within {math.ceil(limits.timeout)} s ({TIMEOUT_ENV}), gave up"
     return f"{type(exc).__name__}: {exc}"
 
 

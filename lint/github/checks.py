@@ -200,7 +200,7 @@ def _publish(
 
 # GitHub may have created the run although its answer was lost; a second POST would
 # put a second `notelint` check on the commit.
-_NOT_RESENT = " (not sent again: the check run may exist without all its annotations)"
+_NOT_RESENT = "; not sent again, as GitHub may have created the run already"
 
 
 def _close_after_failure(run: Any, title: str, log: TextIO) -> None:
