@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 
 @dataclass
@@ -27,12 +27,21 @@ class Request:
 @dataclass
 class FakeGitHub:
     """`mode`: "ok", "forbidden" (403 on every write, like a fork's read-only token),
-    or "fail-patch" (500 on updates)."""
+    "fail-patch" (500 on updates) or "hang" (every request is read, recorded and never
+    answered).
+
+    `faults` scripts single answers: for "POST /repos/octo/vault/check-runs" a list like
+    ["502", "hang"] answers the first such request 502, leaves the second unanswered, and
+    the rest as usual. "echo-403" and "echo-500" answer with an error message that
+    repeats the Authorization header in every form a careless client could print.
+    """
 
     mode: str = "ok"
     requests: list[Request] = field(default_factory=list)
     pr_files: list[dict[str, Any]] = field(default_factory=list)
+    faults: dict[str, list[str]] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
+    released: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -42,6 +51,15 @@ class FakeGitHub:
 
     def writes(self) -> list[Request]:
         return [r for r in self.requests if r.method != "GET"]
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for r in self.requests if (r.method, r.path) == (method, path))
+
+    def _fault(self, method: str, path: str) -> str | None:
+        if self.mode == "hang":
+            return "hang"
+        script = self.faults.get(f"{method} {path}")
+        return script.pop(0) if script else None
 
     def start(self) -> FakeGitHub:
         fake = self
@@ -63,7 +81,19 @@ class FakeGitHub:
                         body=json.loads(raw) if raw else None,
                     )
                 )
-                status, payload = fake.respond(self.command, split.path, fake.requests[-1].body)
+                fault = fake._fault(self.command, split.path)
+                if fault == "hang":
+                    # Accepted and read, never answered: a stuck proxy or API.
+                    fake.released.wait(120)
+                    return
+                if fault == "502":
+                    status, payload = 502, {"message": "Bad Gateway"}
+                elif fault in ("echo-403", "echo-500"):
+                    status, payload = int(fault[5:]), echo(self.headers.get("Authorization", ""))
+                else:
+                    status, payload = fake.respond(
+                        self.command, split.path, fake.requests[-1].body
+                    )
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -78,6 +108,7 @@ class FakeGitHub:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -118,6 +149,16 @@ class FakeGitHub:
         if method == "POST" and path == "/repos/octo/vault/pulls/5/reviews":
             return 200, {"id": 9, "html_url": "https://github.example/octo/vault/pull/5#r9"}
         return 404, {"message": "Not Found"}
+
+
+def echo(auth: str) -> dict[str, Any]:
+    """An error body holding the credential raw, repr-escaped, JSON-escaped (json.dumps
+    escapes it once more on the wire) and percent-encoded."""
+    value = auth.split(" ", 1)[-1]
+    return {
+        "message": f"Bad credentials {auth} {value!r} {json.dumps(value)} {quote(value, safe='')}",
+        "errors": [{"header": auth, "repr": repr(auth)}],
+    }
 
 
 def refused_url() -> str:

@@ -217,3 +217,49 @@ def test_missing_environment_is_a_github_error(env, missing: str) -> None:
     env = {k: v for k, v in env.items() if k != missing}
     with pytest.raises(GitHubError, match=missing):
         publish_check_run([], ctx(vault(env)), env, io.StringIO())
+
+
+def test_a_failed_batch_is_not_sent_again(fake, env) -> None:
+    # Each PATCH appends its annotations: resending one whose answer was lost could
+    # annotate 50 findings twice. The run is still closed, once.
+    fake.faults = {"PATCH /repos/octo/vault/check-runs/7": ["502"]}
+    env = env | {"GITHUB_API_URL": fake.base_url, "NOTELINT_GITHUB_DEADLINE": "30"}
+    with pytest.raises(GitHubError, match="adding annotations to the check run failed: HTTP 502"):
+        publish_check_run(findings(60, vault(env)), ctx(vault(env)), env, io.StringIO())
+    patches = [r.body for r in fake.writes() if r.method == "PATCH"]
+    assert [len(p["output"].get("annotations", [])) for p in patches] == [10, 0]
+    assert patches[-1]["conclusion"] == "failure"
+    assert fake.count("POST", "/repos/octo/vault/check-runs") == 1
+
+
+@pytest.mark.parametrize(
+    "token", ["ghp_C0reXq\n", " ghp_C0reXq'\"\\%+/=&<é ", "C0reXq-not-github-shaped"]
+)
+def test_the_scrubber_removes_every_form_of_the_token(token: str) -> None:
+    from urllib.parse import quote, quote_plus
+
+    from lint.github.api import scrubber_for
+
+    scrub = scrubber_for({"GITHUB_TOKEN": token})
+    for secret in (token, token.strip()):
+        header = f"token {secret}"
+        for form in (
+            secret, repr(secret), ascii(secret), json.dumps(secret), json.dumps(header),
+            json.dumps(secret, ensure_ascii=False), quote(secret), quote_plus(secret),
+            quote(secret, safe=""), repr(header), repr(repr(header)), repr(header.encode()),
+            f"Bearer {secret}",
+        ):
+            assert "C0reXq" not in scrub(f"error: {form}!"), form
+    # Nothing else is touched.
+    text = "the token may not write checks: HTTP 403 (see docs, 100%)"
+    assert scrub(text) == text
+
+
+def test_the_default_deadline_grows_with_the_annotation_batches() -> None:
+    from lint.github.api import deadline_for, read_limits
+
+    # PyGithub waits a second between writes: 5,000 findings are 100 requests.
+    assert deadline_for(read_limits({}), 1) == 60
+    assert deadline_for(read_limits({}), 100) == 60 + 2 * 99
+    set_by_user = read_limits({"NOTELINT_GITHUB_DEADLINE": "5", "NOTELINT_GITHUB_TIMEOUT": "2"})
+    assert deadline_for(set_by_user, 100) == 5 and set_by_user.timeout == 2

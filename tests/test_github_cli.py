@@ -222,3 +222,118 @@ def test_action_driver_changed_only_without_changed_notes(fake, workspace) -> No
     assert done.returncode == 0
     assert "changes no notes" in done.stdout
     assert fake.writes() == []
+
+
+# Issue 17, item 4: the token never reaches the log, and a stuck API cannot hold a run.
+CORE = "S3cretC0reQx7"  # every way the token can be written out keeps this run of characters
+CHECK_RUNS = "/repos/octo/vault/check-runs"
+FILES = "/repos/octo/vault/pulls/5/files"
+FORMATS = ["concise", "full", "json", "github", "sarif", "junit"]
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        assert CORE not in text, text
+
+
+def test_token_whitespace_around_it_is_stripped(fake, workspace) -> None:
+    env = github_env(workspace, fake.base_url, GITHUB_TOKEN=f" ghp_{CORE}\n")
+    done = run_notelint(
+        "check", "vault", "--output-format", "concise", "--github-check-run", cwd=workspace, env=env
+    )
+    assert done.returncode == 1, done.stderr
+    assert [r.headers["authorization"] for r in fake.writes()] == [f"token ghp_{CORE}"] * 2
+    assert_no_secret(done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("flag", ["--github-check-run", "--github-review"])
+@pytest.mark.parametrize("inside", ["\n", " ", "\t", "\r", "\x1b", "\x7f", "é"])
+def test_token_with_whitespace_or_control_inside_is_refused(fake, workspace, flag, inside) -> None:
+    env = github_env(workspace, fake.base_url, GITHUB_TOKEN=f"ghp_{CORE}{inside}x\n")
+    done = run_notelint("check", "vault", flag, cwd=workspace, env=env)
+    assert done.returncode == 2
+    assert "GITHUB_TOKEN" in done.stderr and "Traceback" not in done.stderr
+    assert fake.requests == []  # never sent anywhere
+    assert_no_secret(done.stdout, done.stderr)
+
+
+# A token of printable characters that every escaping changes: quote, backslash, percent.
+HOSTILE = f"ghp_{CORE}\"\\%'+/=&<\n"
+
+
+# Where a refusal (403) only skips the GitHub step, the findings are still printed in the
+# chosen format next to the API's message; an error (500) stops with exit 2.
+ECHOES = [
+    *[("--github-check-run", f"POST {CHECK_RUNS}", ["echo-403"], 1, fmt) for fmt in FORMATS],
+    *[("--github-review", f"GET {FILES}", ["echo-403"], 1, fmt) for fmt in FORMATS],
+    ("--github-check-run", f"POST {CHECK_RUNS}", ["echo-500"], 2, "json"),
+    ("--github-review", f"GET {FILES}", ["echo-500"] * 10, 2, "json"),
+]
+
+
+@pytest.mark.parametrize(("flag", "request_line", "answers", "code", "fmt"), ECHOES)
+def test_an_api_echoing_the_token_never_gets_it_printed(
+    fake, workspace, flag, request_line, answers, code, fmt
+) -> None:
+    fake.faults = {request_line: list(answers)}
+    env = github_env(
+        workspace, fake.base_url, GITHUB_TOKEN=HOSTILE, NOTELINT_GITHUB_DEADLINE="30"
+    )
+    done = run_notelint("check", "vault", "--output-format", fmt, flag, cwd=workspace, env=env)
+    assert done.returncode == code, done.stderr
+    # One line, keeping the API's message without the token.
+    [line] = done.stderr.splitlines()
+    assert "Bad credentials" in line and "Traceback" not in done.stderr
+    if code == 1:
+        assert "vault/video_00.md" in done.stdout  # the findings, in the chosen format
+    assert_no_secret(done.stdout, done.stderr)
+
+
+def limits(timeout: float, deadline: float) -> dict[str, str]:
+    return {"NOTELINT_GITHUB_TIMEOUT": str(timeout), "NOTELINT_GITHUB_DEADLINE": str(deadline)}
+
+
+CEILING = 30  # generous: the limits below are 1 to 3 s; today's main needs 168 s
+
+
+@pytest.mark.parametrize("flag", ["--github-check-run", "--github-review"])
+def test_an_api_that_never_answers_is_given_up_at_the_deadline(fake, workspace, flag) -> None:
+    fake.mode = "hang"
+    env = github_env(workspace, fake.base_url, **limits(timeout=20, deadline=2))
+    done = run_notelint("check", "vault", flag, cwd=workspace, env=env, timeout=CEILING)
+    assert done.returncode == 2
+    assert "gave up" in done.stderr and "NOTELINT_GITHUB_DEADLINE" in done.stderr
+    assert fake.count("POST", CHECK_RUNS) == (1 if flag == "--github-check-run" else 0)
+
+
+def test_a_create_that_times_out_is_not_sent_again(fake, workspace) -> None:
+    # The API may well have created the run before the answer was lost: a second POST
+    # would make a second `notelint` check on the pull request.
+    fake.faults = {f"POST {CHECK_RUNS}": ["hang"]}
+    env = github_env(workspace, fake.base_url, **limits(timeout=1, deadline=30))
+    done = run_notelint("check", "vault", "--github-check-run", cwd=workspace, env=env,
+                        timeout=CEILING)
+    assert done.returncode == 2
+    assert "gave up" in done.stderr and "NOTELINT_GITHUB_TIMEOUT" in done.stderr
+    assert fake.count("POST", CHECK_RUNS) == 1
+    assert_no_token(done.stdout, done.stderr)
+
+
+def test_a_create_answered_502_is_not_sent_again(fake, workspace) -> None:
+    fake.faults = {f"POST {CHECK_RUNS}": ["502"]}
+    env = github_env(workspace, fake.base_url, **limits(timeout=5, deadline=30))
+    done = run_notelint("check", "vault", "--github-check-run", cwd=workspace, env=env,
+                        timeout=CEILING)
+    assert done.returncode == 2
+    assert "creating the check run failed: HTTP 502" in done.stderr
+    assert fake.count("POST", CHECK_RUNS) == 1
+    assert fake.writes()[0].headers["authorization"] == f"token {TOKEN}"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf"])
+def test_bad_limits_are_a_clear_error(fake, workspace, value) -> None:
+    env = github_env(workspace, fake.base_url, NOTELINT_GITHUB_DEADLINE=value)
+    done = run_notelint("check", "vault", "--github-check-run", cwd=workspace, env=env)
+    assert done.returncode == 2
+    assert "NOTELINT_GITHUB_DEADLINE" in done.stderr and "Traceback" not in done.stderr
+    assert fake.requests == []

@@ -13,6 +13,7 @@ from fake_github import FakeGitHub
 from github import Auth, Github
 
 from lint.diagnostic import Applicability, Edit, Finding, Fix, Severity
+from lint.github.checks import GitHubError
 from lint.github.review import (
     MAX_COMMENTS,
     ReviewUnavailable,
@@ -136,3 +137,32 @@ def test_no_pull_request_no_review(fake, env) -> None:
     log = io.StringIO()
     assert publish_review([], ReportContext(cwd="/"), env, log, github=client(fake)) is None
     assert "not a pull request" in log.getvalue() and fake.requests == []
+
+
+def through_env(fake: FakeGitHub, env: dict[str, str]) -> dict[str, str]:
+    # No client passed: notelint builds its own (retry, timeouts) from GITHUB_API_URL.
+    return env | {"GITHUB_API_URL": fake.base_url, "NOTELINT_GITHUB_DEADLINE": "30"}
+
+
+def mojibake_pr(fake: FakeGitHub, env: dict[str, str]) -> tuple[list[Finding], ReportContext]:
+    text = "the marketâ€™s mood\n"
+    fake.pr_files = [{"filename": "n.md", "status": "added", "patch": "@@ -0,0 +1 @@\n+x"}]
+    return [fixable(text, "â€™", "’")], ReportContext(cwd=env["GITHUB_WORKSPACE"], sources={"n.md": text})
+
+
+def test_a_review_answered_502_is_posted_once(fake, env) -> None:
+    # The review may exist although its answer was lost: a second POST would duplicate it.
+    fake.faults = {"POST /repos/octo/vault/pulls/5/reviews": ["502"]}
+    findings, ctx = mojibake_pr(fake, env)
+    with pytest.raises(GitHubError, match="posting the review failed: HTTP 502"):
+        publish_review(findings, ctx, through_env(fake, env), io.StringIO())
+    assert fake.count("POST", "/repos/octo/vault/pulls/5/reviews") == 1
+
+
+def test_a_read_answered_502_is_retried(fake, env) -> None:
+    fake.faults = {"GET /repos/octo/vault/pulls/5/files": ["502"]}
+    findings, ctx = mojibake_pr(fake, env)
+    url = publish_review(findings, ctx, through_env(fake, env), io.StringIO())
+    assert url == "https://github.example/octo/vault/pull/5#r9"
+    assert fake.count("GET", "/repos/octo/vault/pulls/5/files") == 2
+    assert fake.count("POST", "/repos/octo/vault/pulls/5/reviews") == 1

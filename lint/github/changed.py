@@ -47,18 +47,32 @@ def from_git(event: GitHubEvent, cwd: str) -> list[str] | None:
 
 
 def from_api(event: GitHubEvent, env: Mapping[str, str]) -> list[str] | None:
-    if not (event.repository and event.pr_number and env.get("GITHUB_TOKEN")):
+    if not (event.repository and event.pr_number):
         return None
-    import requests
-    from github import GithubException
+    from lint.github.api import (
+        GitHubError,
+        deadline_for,
+        make_client,
+        read_limits,
+        read_token,
+        scrubber_for,
+        within_deadline,
+    )
 
-    from lint.github.checks import make_client
-
-    gh = make_client(env, env["GITHUB_TOKEN"])
     try:
+        token = read_token(env)
+        if not token:
+            return None
+        limits = read_limits(env)
+        gh = make_client(env, token, limits)
         pr = gh.get_repo(event.repository).get_pull(event.pr_number)
-        return [f.filename for f in pr.get_files() if f.status != "removed"]
-    except (GithubException, requests.RequestException):
+        # Any failure, a stuck API included, only costs the shortcut: all notes are checked.
+        return within_deadline(
+            lambda: [f.filename for f in pr.get_files() if f.status != "removed"],
+            deadline_for(limits),
+            scrubber_for(env),
+        )
+    except GitHubError:
         return None
 
 

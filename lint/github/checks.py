@@ -12,6 +12,19 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from lint.diagnostic import Severity
+from lint.github.api import (
+    GitHubError,
+    Limits,
+    Unavailable,
+    deadline_for,
+    describe_error,
+    make_client,
+    read_limits,
+    read_token,
+    route_logs,
+    scrubber_for,
+    within_deadline,
+)
 from lint.github.common import counts_phrase, repo_path, repo_root, write_step_outputs
 from lint.github.event import load_event
 
@@ -31,13 +44,9 @@ MESSAGE_LIMIT = 64 * 1024 - 1  # annotation message, 64 KB
 LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-class CheckRunUnavailable(Exception):
+class CheckRunUnavailable(Unavailable):
     """The token may not write checks (403): a pull request from a fork, or a workflow
     without `permissions: checks: write`. The caller falls back to workflow commands."""
-
-
-class GitHubError(Exception):
-    """The network or the API failed otherwise; the caller prints this and exits 2."""
 
 
 def _cut(text: str, limit: int) -> str:
@@ -87,38 +96,6 @@ def _output(title: str, text: str, annotations: list[dict[str, Any]]) -> dict[st
     return {"title": title, "summary": text, "annotations": annotations}
 
 
-def make_client(env: Mapping[str, str], token: str) -> Github:
-    import logging
-
-    from github import Auth, Github
-
-    # PyGithub attaches a stderr handler at INFO to its logger, so its retry logic
-    # prints "Request POST ... failed with 403" before we can say it in one line.
-    logging.getLogger("github").setLevel(logging.WARNING)
-
-    return Github(
-        auth=Auth.Token(token),
-        base_url=env.get("GITHUB_API_URL") or "https://api.github.com",
-        lazy=True,  # get_repo() then costs no request
-        per_page=100,
-    )
-
-
-def _scrub(text: str, token: str) -> str:
-    return text.replace(token, "***") if token else text
-
-
-def describe_error(exc: Exception, token: str) -> str:
-    from github import GithubException
-
-    if isinstance(exc, GithubException):
-        detail = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
-        text = f"HTTP {exc.status}" + (f": {detail}" if detail else "")
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    return _scrub(text, token)
-
-
 def publish_check_run(
     findings: list[Finding],
     ctx: ReportContext,
@@ -130,22 +107,19 @@ def publish_check_run(
     """Create the `notelint` check run on the head commit; return its html_url.
 
     Raises CheckRunUnavailable when GitHub refuses to create it with 403, GitHubError
-    on any other failure. Messages never contain the token. The caller prints the
-    returned URL; `log` only gets a line when a failed run could not even be closed.
+    on any other failure, also when the step runs past its deadline. Messages never
+    contain the token. The caller prints the returned URL; `log` gets PyGithub's and
+    urllib3's warnings, scrubbed, and a line when a failed run could not be closed.
     """
-    import requests
-    from github import GithubException
-
-    token = env.get("GITHUB_TOKEN", "")
+    token = read_token(env)
+    limits = read_limits(env)
     event = load_event(env)
     if not event.repository:
         raise GitHubError("GITHUB_REPOSITORY is not set: cannot create a check run")
     if not event.head_sha:
         raise GitHubError("neither GITHUB_EVENT_PATH nor GITHUB_SHA names a commit")
-    if github is None:
-        if not token:
-            raise GitHubError("GITHUB_TOKEN is not set: cannot create a check run")
-        github = make_client(env, token)
+    if github is None and not token:
+        raise GitHubError("GITHUB_TOKEN is not set: cannot create a check run")
 
     root = repo_root(env, ctx.cwd)
     annotations = [annotation(f, root) for f in findings]
@@ -153,18 +127,46 @@ def publish_check_run(
         annotations[i : i + ANNOTATIONS_PER_REQUEST]
         for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)
     ] or [[]]
+    scrub = scrubber_for(env)
+    route_logs(log, scrub)
+    repository, head_sha = event.repository, event.head_sha
+    url = within_deadline(
+        lambda: _publish(
+            github or make_client(env, token, limits),
+            repository, head_sha, findings, ctx, chunks, limits, log,
+        ),
+        deadline_for(limits, len(chunks)),
+        scrub,
+    )
+    write_step_outputs(findings, env)
+    return url
+
+
+def _publish(
+    github: Github,
+    repository: str,
+    head_sha: str,
+    findings: list[Finding],
+    ctx: ReportContext,
+    chunks: list[list[dict[str, Any]]],
+    limits: Limits,
+    log: TextIO,
+) -> str:
+    import requests
+    from github import GithubException
+
     title = f"notelint: {counts_phrase(findings)}"
     text = summary(findings, ctx)
     done = {"status": "completed", "conclusion": conclusion(findings)}
 
-    repo: Repository = github.get_repo(event.repository)
+    repo: Repository = github.get_repo(repository)
     try:
         # All in one request when it fits; otherwise in_progress until the last batch,
         # so a run never looks finished while annotations are still arriving.
         first = {"status": "in_progress"} if len(chunks) > 1 else done
         run = repo.create_check_run(
             name=CHECK_NAME,
-            head_sha=event.head_sha,
+            head_sha=head_sha,
             output=_output(title, text, chunks[0]),
             **first,
         )
@@ -173,11 +175,16 @@ def publish_check_run(
             raise CheckRunUnavailable(
                 "the token may not write checks: read-only on a pull request from a fork, "
                 "else the workflow needs `permissions: checks: write`; "
-                + describe_error(exc, token)
+                + describe_error(exc)
             ) from None
-        raise GitHubError("creating the check run failed: " + describe_error(exc, token)) from None
+        lost = _NOT_RESENT if exc.status >= 500 else ""
+        raise GitHubError("creating the check run failed: " + describe_error(exc) + lost) from None
+    except requests.ConnectionError as exc:
+        raise GitHubError("cannot reach the GitHub API: " + describe_error(exc, limits)) from None
     except requests.RequestException as exc:
-        raise GitHubError("cannot reach the GitHub API: " + describe_error(exc, token)) from None
+        raise GitHubError(
+            "creating the check run failed: " + describe_error(exc, limits) + _NOT_RESENT
+        ) from None
 
     try:
         for i, chunk in enumerate(chunks[1:], start=2):
@@ -186,11 +193,14 @@ def publish_check_run(
     except (GithubException, requests.RequestException) as exc:
         _close_after_failure(run, title, log)
         raise GitHubError(
-            "adding annotations to the check run failed: " + describe_error(exc, token)
+            "adding annotations to the check run failed: " + describe_error(exc, limits)
         ) from None
-
-    write_step_outputs(findings, env)
     return run.html_url
+
+
+# GitHub may have created the run although its answer was lost; a second POST would
+# put a second `notelint` check on the commit.
+_NOT_RESENT = "; not sent again, as GitHub may have created the run already"
 
 
 def _close_after_failure(run: Any, title: str, log: TextIO) -> None:

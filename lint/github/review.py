@@ -15,7 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from lint.diagnostic import Applicability
-from lint.github.checks import GitHubError, describe_error, make_client
+from lint.github.api import (
+    GitHubError,
+    Limits,
+    Unavailable,
+    deadline_for,
+    describe_error,
+    make_client,
+    read_limits,
+    read_token,
+    route_logs,
+    scrubber_for,
+    within_deadline,
+)
 from lint.github.common import repo_path, repo_root
 from lint.github.event import load_event
 
@@ -29,7 +41,7 @@ MAX_COMMENTS = 30
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
-class ReviewUnavailable(Exception):
+class ReviewUnavailable(Unavailable):
     """403: the token may not review (a pull request from a fork, or no
     `permissions: pull-requests: write`). The caller logs it and goes on."""
 
@@ -142,21 +154,45 @@ def publish_review(
     github: Github | None = None,
 ) -> str | None:
     """Post one COMMENT review with suggestions; return its URL, or None if there was
-    nothing to suggest. Raises ReviewUnavailable on 403, GitHubError otherwise."""
-    import requests
-    from github import GithubException
-
-    token = env.get("GITHUB_TOKEN", "")
+    nothing to suggest. Raises ReviewUnavailable on 403, GitHubError otherwise, also
+    past the deadline. The review's POST is sent at most once."""
+    token = read_token(env)
+    limits = read_limits(env)
     event = load_event(env)
     if not (event.repository and event.pr_number and event.head_sha):
         log.write("notelint: not a pull request: no review posted\n")
         return None
-    if github is None:
-        if not token:
-            raise GitHubError("GITHUB_TOKEN is not set: cannot post a review")
-        github = make_client(env, token)
-    repo = github.get_repo(event.repository)
-    pr = repo.get_pull(event.pr_number)
+    if github is None and not token:
+        raise GitHubError("GITHUB_TOKEN is not set: cannot post a review")
+    scrub = scrubber_for(env)
+    route_logs(log, scrub)
+    repository, number, head_sha = event.repository, event.pr_number, event.head_sha
+    return within_deadline(
+        lambda: _review(
+            github or make_client(env, token, limits),
+            repository, number, head_sha, findings, ctx, env, limits, log,
+        ),
+        deadline_for(limits),
+        scrub,
+    )
+
+
+def _review(
+    github: Github,
+    repository: str,
+    number: int,
+    head_sha: str,
+    findings: list[Finding],
+    ctx: ReportContext,
+    env: Mapping[str, str],
+    limits: Limits,
+    log: TextIO,
+) -> str | None:
+    import requests
+    from github import GithubException
+
+    repo = github.get_repo(repository)
+    pr = repo.get_pull(number)
     try:
         diff = {f.filename: commentable_lines(f.patch) for f in pr.get_files()}
         comments = build_comments(findings, ctx, repo_root(env, ctx.cwd), diff)
@@ -168,14 +204,16 @@ def publish_review(
         if len(comments) > len(shown):
             body += f" {len(comments) - len(shown)} more: run `notelint check --fix` locally."
         review = pr.create_review(
-            commit=repo.get_commit(event.head_sha), body=body, event="COMMENT", comments=shown
+            commit=repo.get_commit(head_sha), body=body, event="COMMENT", comments=shown
         )
     except GithubException as exc:
         if exc.status == 403:
             raise ReviewUnavailable(
-                "cannot post a review with this token: " + describe_error(exc, token)
+                "cannot post a review with this token: " + describe_error(exc)
             ) from None
-        raise GitHubError("posting the review failed: " + describe_error(exc, token)) from None
+        raise GitHubError("posting the review failed: " + describe_error(exc)) from None
+    except requests.ConnectionError as exc:
+        raise GitHubError("cannot reach the GitHub API: " + describe_error(exc, limits)) from None
     except requests.RequestException as exc:
-        raise GitHubError("cannot reach the GitHub API: " + describe_error(exc, token)) from None
+        raise GitHubError("posting the review failed: " + describe_error(exc, limits)) from None
     return review.html_url
