@@ -33,8 +33,8 @@ on purpose:
   `origin="comment"` (issue 12.4: templates keep lines there to uncomment later, and
   the link rules leave them alone unless asked). A `%%` opens a comment unless it is
   in code or an HTML comment; the next such `%%` closes it, across lines and blocks,
-  or it runs to the end of the note, as in Obsidian. A comment hides no code: code in
-  it is still code. A reference definition inside an HTML comment defines nothing.
+  or it runs to the end of the note, as in Obsidian. Code in a comment is still
+  code. A reference definition inside an HTML comment defines nothing.
 - Links: a wikilink stays on one line; `[[]]`, `[[ ]]` and `[[|x]]` are text; the
   first `|` (or `\|`, in tables) starts the display, which may hold code spans, math,
   brackets and HTML (issue 12.7): only code over the `[[`, target or fragment unmakes
@@ -177,9 +177,14 @@ def scan(text: str, start: int = 0, split: tuple[list[str], list[int]] | None = 
     spans = _Spans(code)
     hidden = _obsidian_comments(text, start, spans) if "%%" in text else []
     if comments:
-        # links are looked for inside HTML comments too, and marked below
+        # links are looked for inside HTML comments too, and marked below; the code
+        # spans written in a comment (`![[...]]` in a maintenance note) stay code
         html = set(comments)
-        links = _links(text, start, _Spans([s for s in code if s not in html]), spans)
+        prose = [s for s in code if s not in html]
+        for a, b in comments:
+            if text.find("`", a, b) >= 0:
+                _inline(text, a + 4, b, prose, [], ("`",))
+        links = _links(text, start, _Spans(sorted(prose)), spans)
     else:
         links = _links(text, start, spans, spans)
     if links and (comments or hidden):

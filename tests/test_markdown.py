@@ -186,6 +186,8 @@ COMMENTED = [
     ("[[y]] <!-- [x](a.md) -->", ["[x](a.md)"], ["[[y]]"]),
     ("[[t | x <!-- y -->]]", [], ["[[t | x <!-- y -->]]"]),  # a comment in the display
     ("%% `[[x]]` %%", [], []),  # code inside a comment is still code
+    ("<!-- a `![[....]]` b [[x]] -->", ["[[x]]"], []),
+    ("<!--\n- `[[a]]`\n\n[[x]] ``` -->", ["[[x]]"], []),
     ("100%% sure [[x]]", ["[[x]]"], []),  # a lone %% comments out the rest, as in Obsidian
 ]
 
