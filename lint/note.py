@@ -60,7 +60,7 @@ def parse_note(path: str, data: bytes) -> Note:
     body_start = front.end if front else 0
     split = split_lines(text)  # once, for the LineIndex and the block pass
     md = markdown.scan(text, body_start, split)
-    if front is not None and front.data and "[[" in text[front.yaml_start:front.yaml_end]:
+    if front is not None and front.data and text.find("[[", front.yaml_start, front.yaml_end) >= 0:
         props = _property_links(text, front)
         if props:
             md = dataclasses.replace(md, links=props + md.links)
