@@ -491,8 +491,13 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         res = linter.vault.resolve(link.target, rel, linter.config.resolution) if link.target else None
         where = "(this note)" if res is None else res.path or "(broken)"
         line, _ = note.position(link.start)
-        out.write(f"  line {line}: {note.text[link.start:link.end]} -> {where}\n")
+        origin = _ORIGINS.get(link.origin, "")
+        out.write(f"  line {line}: {note.text[link.start:link.end]} -> {where}{origin}\n")
     return EXIT_OK
+
+
+_ORIGINS = {"comment": " (commented out: checked only with `check-comments = true`)",
+            "property": " (front matter)", "property-escaped": " (front matter)"}
 
 
 if __name__ == "__main__":

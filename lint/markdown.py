@@ -28,10 +28,17 @@ on purpose:
 - Setext headings (a paragraph underlined with `===` or `---`) are headings, as
   in CommonMark and Obsidian; the heading spans the text lines.
 - HTML blocks are prose (Obsidian renders wikilinks in them), code spans in them
-  included; only comments hide links.
-- Obsidian's `%%comment%%` is prose: Obsidian still indexes links in it.
+  included.
+- Links inside an HTML comment or an Obsidian `%%comment%%` are found and marked
+  `origin="comment"` (issue 12.4: templates keep lines there to uncomment later, and
+  the link rules leave them alone unless asked). A `%%` opens a comment unless it is
+  in code or an HTML comment; the next such `%%` closes it, across lines and blocks,
+  or it runs to the end of the note, as in Obsidian. Code in a comment is still
+  code. A reference definition inside an HTML comment defines nothing.
 - Links: a wikilink stays on one line; `[[]]`, `[[ ]]` and `[[|x]]` are text; the
-  first `|` (or `\|`, in tables) starts the display; a Markdown link's text stays
+  first `|` (or `\|`, in tables) starts the display, which may hold code spans, math,
+  brackets and HTML (issue 12.7): only code over the `[[`, target or fragment unmakes
+  the link. A Markdown link's text stays
   on one line and its destination needs `<...>` for spaces; `[x][ref]`, `[ref][]`
   and `[ref]` are links only when `[ref]: dest` is defined; `[x]()` is not a link.
 - A link's target span leaves out the spaces around the target, so a fix that
@@ -81,6 +88,11 @@ class Link(NamedTuple):
     target_start: int
     target_end: int
     external: bool = False  # markdown link with a URL scheme or //host
+    # Where the link was written: "" the body; "comment" inside <!-- --> or %% %%;
+    # "property" a front matter value that is exactly a wikilink, its spans exact;
+    # "property-escaped" the same written with YAML escapes: the spans cover the
+    # whole value, and no fix may edit it.
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +101,7 @@ class Markdown:
     block_ids: tuple[BlockId, ...]
     links: tuple[Link, ...]
     code: tuple[tuple[int, int], ...]  # sorted spans that are not prose
-    comments: tuple[tuple[int, int], ...]  # the HTML comment spans alone
+    comments: tuple[tuple[int, int], ...]  # the HTML comment spans alone (not %% ones)
 
 
 # The generated __new__ of a named tuple is a Python function; tuple.__new__ is not.
@@ -163,12 +175,95 @@ def scan(text: str, start: int = 0, split: tuple[list[str], list[int]] | None = 
         _blocks(text, start, headings, code, comments, split)
         code.sort()
     spans = _Spans(code)
+    hidden = _obsidian_comments(text, start, spans) if "%%" in text else []
+    if comments:
+        # links are looked for inside HTML comments too, and marked below; the code
+        # spans written in a comment (`![[...]]` in a maintenance note) stay code
+        html = set(comments)
+        prose = [s for s in code if s not in html]
+        for a, b in comments:
+            if text.find("`", a, b) >= 0:
+                _inline(text, a + 4, b, prose, [], ("`",))
+        links = _links(text, start, _Spans(sorted(prose)), spans)
+    else:
+        links = _links(text, start, spans, spans)
+    if links and (comments or hidden):
+        links = _mark_commented(links, _Spans(_merged(comments + hidden)))
     return Markdown(
         headings=tuple(headings),
         block_ids=_block_ids(text, start, spans),
-        links=_links(text, start, spans),
+        links=links,
         code=tuple(code),
         comments=tuple(comments),
+    )
+
+
+def property_link(text: str, value: str, start: int, end: int) -> Link | None:
+    """The link a front matter value makes, when the value is exactly a wikilink:
+    Obsidian's properties link `topics: ["[[Emergence]]"]` and `cover: "[[x.jpg]]"`
+    (help.obsidian.md, Properties: "Text and List type properties can contain
+    [[Internal links]]"); an embed `"![[x]]"` and text around a link are plain text
+    there (guess: the properties view shows them as text). text[start:end] is the
+    value as written in the YAML, quotes included."""
+    if not (value.startswith("[[") and value.endswith("]]")):
+        return None
+    found: list[Link] = []
+    _wikilinks(value, 0, _Spans([]), found)
+    if len(found) != 1 or found[0].start != 0 or found[0].end != len(value):
+        return None
+    # the quoted value, after any anchor or tag (`&x "[[a]]"`)
+    written = text[start:end]
+    quote = written[-1:]
+    at = end - 1 - len(value)
+    if (quote in ("'", '"') and at > start and text[at - 1] == quote
+            and (at - 1 == start or text[at - 2] in " \t") and written.endswith(value + quote)):
+        lk = found[0]
+        return lk._replace(start=lk.start + at, end=lk.end + at, target_start=lk.target_start + at,
+                           target_end=lk.target_end + at, origin="property")
+    # escapes, folded lines or a block scalar: no offset inside maps to the value's
+    return found[0]._replace(start=start, end=end, target_start=start, target_end=end,
+                             origin="property-escaped")
+
+
+def _obsidian_comments(text: str, start: int, code: _Spans) -> list[tuple[int, int]]:
+    """The `%%...%%` spans: each `%%` outside code (HTML comments included) opens or
+    closes one; an unclosed one runs to the end of the note."""
+    out: list[tuple[int, int]] = []
+    opening = -1
+    k = text.find("%%", start)
+    while k >= 0:
+        if code.overlaps(k, k + 2):
+            k = text.find("%%", k + 1)
+            continue
+        if opening < 0:
+            opening = k
+        else:
+            out.append((opening, k + 2))
+            opening = -1
+        k = text.find("%%", k + 2)
+    if opening >= 0:
+        out.append((opening, len(text)))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, overlapping ones joined (a `%%` comment may hold an HTML one)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _mark_commented(links: tuple[Link, ...], comments: _Spans) -> tuple[Link, ...]:
+    """The links whose opening lies in a comment, marked so (a comment inside a
+    link's display text leaves it a link)."""
+    return tuple(
+        lk._replace(origin="comment") if comments.overlaps(lk.start, lk.start + 1) else lk
+        for lk in links
     )
 
 
@@ -614,14 +709,16 @@ def _escaped(text: str, pos: int, floor: int) -> bool:
     return (pos - k) % 2 == 1
 
 
-def _links(text: str, start: int, spans: _Spans) -> tuple[Link, ...]:
+def _links(text: str, start: int, spans: _Spans, code: _Spans) -> tuple[Link, ...]:
+    """Links outside `spans` (the code, without the HTML comments: links in those are
+    found too); reference definitions only outside `code`, comments included."""
     links: list[Link] = []
     if "[[" in text:
         _wikilinks(text, start, spans, links)
     if "](" in text or "]:" in text:
         wikis = _Spans([(lk.start, lk.end) for lk in links])
         n = len(links)
-        _markdown_links(text, start, spans, wikis, links)
+        _markdown_links(text, start, spans, wikis, links, code)
         if len(links) > n:
             links.sort(key=lambda lk: lk.start)
     return tuple(links)
@@ -650,7 +747,9 @@ def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
             if j < n_spans:
                 while j < n_spans and span_ends[j] <= opening:
                     j += 1
-                if j < n_spans and span_starts[j] < end:
+                # code in the display text ([[t | `x`]]) leaves the link a link
+                head = m.start(3)
+                if j < n_spans and span_starts[j] < (end if head < 0 else head):
                     pos = opening + 2
                     break
             raw, fragment, display = m.group(1, 2, 3)
@@ -676,6 +775,7 @@ def _wikilinks(text: str, start: int, spans: _Spans, out: list[Link]) -> None:
                 t_start,
                 t_end,
                 False,
+                "",
             )))
         else:
             return
@@ -701,10 +801,10 @@ class _LineBounds:
 
 
 def _markdown_links(
-    text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link]
+    text: str, start: int, spans: _Spans, wikis: _Spans, out: list[Link], code: _Spans
 ) -> None:
     bounds = _LineBounds(text, start)
-    definitions = _definitions(text, start, spans, wikis, out, bounds) if "]:" in text else {}
+    definitions = _definitions(text, start, code, wikis, out, bounds) if "]:" in text else {}
     k = text.find("](", start)
     line_end = -1
     pairs: dict[int, int] = {}
@@ -820,7 +920,7 @@ def _markdown_link(dest: str, d_start: int, display: str, start: int, end: int) 
         t_start = d_start + len(raw) - len(raw.lstrip())
         t_end = d_start + len(raw.rstrip())
     external = _SCHEME.match(raw.strip()) is not None
-    return _TUPLE(Link, ("markdown", target, fragment, display, start, end, t_start, t_end, external))
+    return _TUPLE(Link, ("markdown", target, fragment, display, start, end, t_start, t_end, external, ""))
 
 
 def _decode(raw: str) -> str:

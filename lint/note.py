@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -58,6 +59,11 @@ def parse_note(path: str, data: bytes) -> Note:
     front = fm_mod.parse(text)
     body_start = front.end if front else 0
     split = split_lines(text)  # once, for the LineIndex and the block pass
+    md = markdown.scan(text, body_start, split)
+    if front is not None and front.data and text.find("[[", front.yaml_start, front.yaml_end) >= 0:
+        props = _property_links(text, front)
+        if props:
+            md = dataclasses.replace(md, links=props + md.links)
     return Note(
         path=path,
         text=text,
@@ -66,10 +72,33 @@ def parse_note(path: str, data: bytes) -> Note:
         encoding=encoding,
         frontmatter=front,
         body_start=body_start,
-        md=markdown.scan(text, body_start, split),
+        md=md,
         digest=digest,
         lines=LineIndex(text, split[1]),
     )
+
+
+def _property_links(text: str, front: fm_mod.FrontMatter) -> tuple[markdown.Link, ...]:
+    """The links of the front matter: top-level string values, and the string items of
+    top-level lists, that are exactly a wikilink (markdown.property_link)."""
+    found: dict[tuple[int, int], markdown.Link] = {}  # by span: an alias repeats its anchor's
+    for key, value in (front.data or {}).items():
+        if isinstance(value, str):
+            items: list[tuple[tuple[str | int, ...], object]] = [((key,), value)]
+        elif isinstance(value, list):
+            items = [((key, i), v) for i, v in enumerate(value)]
+        else:
+            continue
+        for path, item in items:
+            if not isinstance(item, str) or not item.startswith("[["):
+                continue
+            place = front.places.get(path)
+            if place is None:
+                continue
+            link = markdown.property_link(text, item, place.value_start, place.value_end)
+            if link is not None:
+                found.setdefault((link.start, link.end), link)
+    return tuple(sorted(found.values(), key=lambda lk: lk.start))
 
 
 def parse_text(path: str, text: str) -> Note:

@@ -311,6 +311,10 @@ def test_explain_and_schema_export(tmp_path) -> None:
     r = run_notelint("explain", "c.md", cwd=v)
     assert "[[hub]] -> hub.md\n" in r.stdout and "[[#Top]] -> (this note)\n" in r.stdout
     assert "[[nowhere]] -> (broken)\n" in r.stdout
+    (v / "d.md").write_text('---\nup: "[[hub]]"\n---\n%% [[gone]] %%\n')
+    r = run_notelint("explain", "d.md", cwd=v)
+    assert "line 2: [[hub]] -> hub.md (front matter)\n" in r.stdout
+    assert "line 4: [[gone]] -> (broken) (commented out: checked only with `check-comments = true`)\n" in r.stdout
     out = tmp_path / "s.json"
     assert run_notelint("schema", "export", "-o", str(out), cwd=v).returncode == 0
     schema = json.loads(out.read_text())

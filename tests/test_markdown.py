@@ -75,6 +75,16 @@ LINKS = [
     ("[![img](a.png)](b.md)", [(M, "b.md", None, "![img](a.png)", "[![img](a.png)](b.md)", "b.md", False),
                                (M, "a.png", None, "img", "![img](a.png)", "a.png", False)]),
     ("[`code`](a.md)", [(M, "a.md", None, "`code`", "[`code`](a.md)", "a.md", False)]),
+    # display text may hold markup: code spans, math, brackets, HTML (issue 12.7)
+    ("[[Shell Commands and Bash Scripting | `docker ps`]]",
+     [(W, "Shell Commands and Bash Scripting", None, "`docker ps`",
+       "[[Shell Commands and Bash Scripting | `docker ps`]]", "Shell Commands and Bash Scripting", False)]),
+    ("[[t|``a`b``]] `c`", [(W, "t", None, "``a`b``", "[[t|``a`b``]]", "t", False)]),
+    ("[[t | $x$]]", [(W, "t", None, "$x$", "[[t | $x$]]", "t", False)]),
+    ("[[t | a [b] c]]", [(W, "t", None, "a [b] c", "[[t | a [b] c]]", "t", False)]),
+    ("[[t | <b>x</b>]]", [(W, "t", None, "<b>x</b>", "[[t | <b>x</b>]]", "t", False)]),
+    ("[[t#H | `x`]]", [(W, "t", "H", "`x`", "[[t#H | `x`]]", "t", False)]),
+    ("| [[t\\|`x`]] |", [(W, "t", None, "`x`", "[[t\\|`x`]]", "t", False)]),
     ("[x](https://e.com/a) [y](//host/p) [z](mailto:a@b.c) [o](obsidian://open?v=1)",
      [(M, "https://e.com/a", None, "x", "[x](https://e.com/a)", "https://e.com/a", True),
       (M, "//host/p", None, "y", "[y](//host/p)", "//host/p", True),
@@ -123,10 +133,6 @@ NOT_LINKS = [
     "# H\n    [[x]]",  # after a heading no blank line is needed
     "\t[[x]]",
     "- item\n\n      [[x]]",  # indented code inside a list item
-    "<!-- [[x]] -->",
-    "<!--\n[[x]]\n-->",
-    "text <!-- a\n\n[[x]]\n\n-->",  # a comment runs across blank lines
-    "<!-- never closed\n\n[[x]]",
     "$$\n[[x]]\n$$",
     "$$ [[x]] $$",
     "text $$[[x]]$$ text",
@@ -149,12 +155,90 @@ NOT_LINKS = [
     "\\[x](a.md)",
     "`[x](a.md)`",
     "[x](`a.md`)",
+    "`[[x | `y`]]`",  # the code spans hold the brackets
+    "`a [[x` b]]",  # a code span holds the opening
+    "[[x`y` | z]]",  # a code span in the target
 ]
 
 
 @pytest.mark.parametrize("text", NOT_LINKS)
 def test_not_links(text: str) -> None:
     assert scan(text).links == ()
+
+
+# ---------------------------------------------------------------- links in comments
+
+# Links inside `<!-- -->` and Obsidian's `%% %%` are links, marked as commented out
+# (issue 12.4: templates keep lines there to uncomment later; the link rules skip them
+# unless asked). Each case: the links in a comment, then those outside.
+COMMENTED = [
+    ("<!-- [[x]] -->", ["[[x]]"], []),
+    ("<!--\n[[x]]\n-->", ["[[x]]"], []),
+    ("text <!-- a\n\n[[x]]\n\n--> [[y]]", ["[[x]]"], ["[[y]]"]),  # across blank lines
+    ("<!-- never closed\n\n[[x]]", ["[[x]]"], []),
+    ("%% ![[author#Sponsor this author]] %%", ["![[author#Sponsor this author]]"], []),
+    ("%%[[x]]%% [[y]] %% [[z]] %%", ["[[x]]", "[[z]]"], ["[[y]]"]),
+    ("%%\n- [[x]]\n\n# H\n[x](a.md)\n%%\n[[y]]", ["[[x]]", "[x](a.md)"], ["[[y]]"]),
+    ("text %% never closed\n\n[[x]]", ["[[x]]"], []),  # as Obsidian: to the end
+    ("`%%` [[x]] `%%`", [], ["[[x]]"]),  # a %% in code opens nothing
+    ("<!-- %% --> [[x]] <!-- %% -->", [], ["[[x]]"]),  # nor one in an HTML comment
+    ("%% <!-- %% [[x]]", ["[[x]]"], []),
+    ("[[y]] <!-- [x](a.md) -->", ["[x](a.md)"], ["[[y]]"]),
+    ("[[t | x <!-- y -->]]", [], ["[[t | x <!-- y -->]]"]),  # a comment in the display
+    ("%% `[[x]]` %%", [], []),  # code inside a comment is still code
+    ("<!-- a `![[....]]` b [[x]] -->", ["[[x]]"], []),
+    ("<!--\n- `[[a]]`\n\n[[x]] ``` -->", ["[[x]]"], []),
+    ("100%% sure [[x]]", ["[[x]]"], []),  # a lone %% comments out the rest, as in Obsidian
+]
+
+
+@pytest.mark.parametrize(("text", "commented", "body"), COMMENTED, ids=[t for t, _, _ in COMMENTED])
+def test_links_in_comments_are_marked(text: str, commented: list[str], body: list[str]) -> None:
+    md = scan(text)
+    assert [text[lk.start:lk.end] for lk in md.links if lk.origin == "comment"] == commented
+    assert [text[lk.start:lk.end] for lk in md.links if lk.origin == ""] == body
+
+
+def test_a_reference_defined_in_a_comment_defines_nothing() -> None:
+    assert scan("[x][ref]\n\n<!--\n[ref]: a.md\n-->").links == ()
+
+
+# ---------------------------------------------------------------- links in front matter
+
+# Front matter values that are exactly a wikilink are links (issue 12.6), at their place
+# in the YAML: (front matter line, [(origin, target, fragment, display, span source)]).
+PROPERTY_LINKS = [
+    ('cover: "[[out-of-control.jpg]]"', [("property", "out-of-control.jpg", None, None, "[[out-of-control.jpg]]")]),
+    ('topics: ["[[Emergence]]", "[[Complexity#Rules]]"]',
+     [("property", "Emergence", None, None, "[[Emergence]]"),
+      ("property", "Complexity", "Rules", None, "[[Complexity#Rules]]")]),
+    ("topics:\n  - '[[ a | shown ]]'\n  - \"[[b]]\"",
+     [("property", "a", None, "shown", "[[ a | shown ]]"), ("property", "b", None, None, "[[b]]")]),
+    ("up: '[[It''s]]'", [("property-escaped", "It's", None, None, "'[[It''s]]'")]),
+    ('up: "[[Caf\\u00e9]]"', [("property-escaped", "Caf\u00e9", None, None, '"[[Caf\\u00e9]]"')]),
+    ("a: &x \"[[A]]\"\nb: *x", [("property", "A", None, None, "[[A]]")]),  # an alias: once
+    ('cover: "![[x.jpg]]"', []),  # an embed is text in a property
+    ('note: "see [[x]]"', []),
+    ('two: "[[a]] [[b]]"', []),
+    ('x: "[[]]"', []),
+    ("nested:\n  deep: '[[x]]'", []),  # only top-level values and list items
+    ("x: [[a]]", []),  # unquoted: a list in a list, no string
+    ("x: '[[a]]'\ny: [unclosed", []),  # front matter that does not load has no values
+]
+
+
+@pytest.mark.parametrize(("yaml", "expected"), PROPERTY_LINKS, ids=[y for y, _ in PROPERTY_LINKS])
+def test_property_links(yaml: str, expected: list[tuple]) -> None:
+    from lint.note import parse_text
+
+    text = f"---\n{yaml}\n---\n[[body]]\n"
+    note = parse_text("n.md", text)
+    props = [lk for lk in note.md.links if lk.origin != ""]
+    assert [(lk.origin, lk.target, lk.fragment, lk.display, text[lk.start:lk.end]) for lk in props] == expected
+    for lk in props:
+        if lk.origin == "property":
+            assert text[lk.target_start:lk.target_end] == lk.target
+    assert note.md.links[len(props):] == scan(text, note.body_start).links  # the body's follow
 
 
 # ---------------------------------------------------------------- code spans
@@ -255,7 +339,8 @@ def test_block_ids(text: str, expected: list[str]) -> None:
 
 # ---------------------------------------------------------------- offsets
 
-ALL_TEXTS = [t for t, _ in LINKS] + NOT_LINKS + [t for t, _ in CODE] + [t for t, _ in HEADINGS]
+ALL_TEXTS = ([t for t, _ in LINKS] + NOT_LINKS + [t for t, _, _ in COMMENTED] + [t for t, _ in CODE]
+             + [t for t, _ in HEADINGS])
 
 
 @pytest.mark.parametrize("eol", ["\r\n", "\r"])
@@ -267,7 +352,8 @@ def test_line_endings_change_nothing_but_offsets(text: str, eol: str) -> None:
         return (
             [(h.level, h.text, norm(t[h.start:h.end])) for h in md.headings],
             [b.id for b in md.block_ids],
-            [(lk.kind, lk.target, lk.fragment, lk.display, norm(t[lk.start:lk.end])) for lk in md.links],
+            [(lk.kind, lk.target, lk.fragment, lk.display, norm(t[lk.start:lk.end]), lk.origin)
+             for lk in md.links],
             [norm(t[a:b]) for a, b in md.code],
         )
 
@@ -300,13 +386,15 @@ def test_links_are_plain_dataclasses() -> None:
     (lk,) = scan("see [[a#b|c]]").links
     assert lk == Link("wikilink", "a", "b", "c", 4, 13, 6, 7)
     assert hash(lk) == hash(Link("wikilink", "a", "b", "c", 4, 13, 6, 7))
+    (lk,) = scan("%% [x](a.md) %%").links
+    assert lk == Link("markdown", "a.md", None, "x", 3, 12, 7, 11, False, "comment")
 
 
 # ---------------------------------------------------------------- invariants
 
 ALPHABET = st.sampled_from(
     ["[[", "]]", "[", "]", "(", ")", "|", "\\", "#", "!", "`", "```", "~~~", "$", "$$", "<!--", "-->",
-     " ", "    ", "\t", "\n", "\r\n", "\r", "> ", "- ", "1. ", "^id", "a", "b c", "==", "---", "<", ">", ":"]
+     " ", "    ", "\t", "\n", "\r\n", "\r", "> ", "- ", "1. ", "^id", "a", "b c", "==", "---", "<", ">", ":", "%%"]
 )
 
 
@@ -323,7 +411,9 @@ def test_scan_invariants(text: str) -> None:
         assert 0 <= lk.start <= lk.target_start <= lk.target_end <= lk.end <= len(text) or (
             lk.kind == "markdown" and "]:" in text  # a reference's target is its definition's
         )
-        assert not any(a <= lk.start < b for a, b in md.code)
+        in_code = [(a, b) for a, b in md.code if a <= lk.start < b]
+        # a link starts in code only when that code is a comment, and is marked so
+        assert not in_code or (in_code[0] in md.comments and lk.origin == "comment")
     for h in md.headings:
         # a setext heading may start with a code span; nothing may start inside code
         assert not any(a < h.start < b for a, b in md.code)

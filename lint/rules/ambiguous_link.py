@@ -4,7 +4,12 @@ from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
-from lint.rule import Context, Rule
+from lint.rule import Context, Rule, RuleOptions
+
+
+class Options(RuleOptions):
+    # Check links inside `<!-- -->` and `%% %%` comments too.
+    check_comments: bool = False
 
 
 class AmbiguousLink(Rule):
@@ -19,7 +24,8 @@ class AmbiguousLink(Rule):
     A target that is a file's whole path from the vault root (`[[x]]` for `x.md`
     beside `sub/x.md`) wins outright and is not reported: no link could be more
     specific. The `quartz` profile has no tie-break (a bare name must be unique
-    there), so the rule is silent with it.
+    there), so the rule is silent with it. Links inside `<!-- -->` and `%% %%`
+    comments are skipped unless `check-comments = true`.
 
     ## Why it matters
     The link works today, and points elsewhere as soon as a file is added or moved;
@@ -44,11 +50,15 @@ class AmbiguousLink(Rule):
     summary = "A link that several files match, decided by the tie-break"
     severity = Severity.WARNING
     cross_note = True
+    Options = Options
     example_vault = {"a/note.md": "# A\n", "b/note.md": "# B\n"}
 
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
+        comments = ctx.options.check_comments
         for link, res in ctx.vault.links(note, ctx.config.resolution):
             if not link.target or not res.candidates or res.path is None:
+                continue
+            if link.origin == "comment" and not comments:
                 continue
             others = ", ".join(f"`{c}`" for c in res.candidates)
             winner = res.path[:-3] if res.path.lower().endswith(".md") else res.path

@@ -5,12 +5,17 @@ from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
-from lint.rule import Context, Rule
+from lint.rule import Context, Rule, RuleOptions
 from lint.vault import heading_key
 
 # What a link to a heading leaves out of it (Obsidian writes `[[n#Sub bold]]`
 # for `## Sub **bold**`).
 _MARKUP = re.compile(r"\*\*?|`|==|~~|\[\[|\]\]|[|^:#]|%%")
+
+
+class Options(RuleOptions):
+    # Check links inside `<!-- -->` and `%% %%` comments too.
+    check_comments: bool = False
 
 
 class BrokenAnchor(Rule):
@@ -26,8 +31,11 @@ class BrokenAnchor(Rule):
     be?`. Other punctuation (`’`, a fullwidth `？`) must be written as in the
     heading. Case-insensitivity is our guess, with good support. Markdown links
     may also use GitHub's anchors (`#my-heading`). Block ids are the ` ^id`
-    markers at the end of a line. Links whose note does not exist are `broken-link`'s; fragments of other files
-    (`#page=3` of a PDF) are not checked.
+    markers at the end of a line. Links whose note does not exist are
+    `broken-link`'s; fragments of other files (`#page=3` of a PDF) are not checked.
+    Front matter values that are exactly a wikilink are checked too; links inside
+    `<!-- -->` and `%% %%` comments (template lines kept to uncomment later) only with
+    `check-comments = true`.
 
     ## Why it matters
     Obsidian opens the top of the note instead of the section; a published site
@@ -58,13 +66,15 @@ class BrokenAnchor(Rule):
     summary = "A link to a heading or block id that the target note does not have"
     severity = Severity.ERROR
     cross_note = True
+    Options = Options
     example_vault = {"other.md": "# Other\n\n## Key Ideas\n\nText.\n"}
 
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
         vault = ctx.vault
+        comments = ctx.options.check_comments
         for link, res in vault.links(note, ctx.config.resolution):
             fragment = link.fragment
-            if fragment is None:
+            if fragment is None or link.origin == "comment" and not comments:
                 continue
             path = res.path
             if path is None or not path.lower().endswith(".md"):

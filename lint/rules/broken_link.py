@@ -19,6 +19,8 @@ class Options(RuleOptions):
     # How alike (0-100, rapidfuzz's ratio of the snake_case forms) a note name must be
     # to be offered when no folded form matches; 100 offers no fuzzy names, typos included.
     fuzzy_cutoff: float = Field(default=88, ge=0, le=100)
+    # Check links inside `<!-- -->` and `%% %%` comments too.
+    check_comments: bool = False
 
 
 class BrokenLink(Rule):
@@ -35,6 +37,12 @@ class BrokenLink(Rule):
     `broken-anchor`; spaces around the target and the `|` are trimmed, as Quartz
     does. Aliases are not targets (Obsidian's rule): `[[AI]]` stays broken when a
     note only lists `AI` among its `aliases`.
+
+    A front matter value that is exactly a wikilink (`cover: "[[photo.jpg]]"`, or an
+    item of a list) is a link, as in Obsidian's properties, reported at its place in
+    the YAML; `"![[x]]"` and text around the link are not. Links inside `<!-- -->`
+    and `%% %%` comments (template lines kept to uncomment later) are skipped unless
+    `check-comments = true`.
 
     The help names the most likely intended note: the one whose name has the same
     snake_case form (case, spaces and punctuation folded: `Open Source AI` and
@@ -68,7 +76,8 @@ class BrokenLink(Rule):
     Markdown link the percent-encoding (`Deep%20Note.md`). It is unsafe because the
     link may have meant a note still to be written. An alias link without a display
     text gets the help only: the fix would have to add a `|`, which a table needs
-    written `\\|`.
+    written `\\|`; so do front matter links written with YAML escapes or whose new
+    target holds a quote or a backslash.
     """
 
     code = "LNK001"
@@ -83,8 +92,9 @@ class BrokenLink(Rule):
     def check(self, note: NoteFacts, ctx: Context) -> Iterator[Violation]:
         vault = ctx.vault
         profile = ctx.config.resolution
+        comments = ctx.options.check_comments
         for link, res in vault.links(note, profile):
-            if not link.target:
+            if not link.target or link.origin == "comment" and not comments:
                 continue
             if res.path is not None:
                 mismatch = _normalisation(link, res.path)
@@ -131,7 +141,7 @@ def _broken(link: Link, source: str, index: _Suggestions) -> Violation:
     if target is None:
         target = index.target_for(link, hint.path or hint.alias_of, source)
     fix = None
-    if target is not None:
+    if target is not None and _fixable(link, target):
         if link.kind == "markdown":
             target = _url_encoded(target)
         fix = Fix((Edit(link.target_start, link.target_end, target),), Applicability.UNSAFE)
@@ -144,6 +154,18 @@ def _url_encoded(target: str) -> str:
 
 
 _URL_UNSAFE = frozenset(' %()<>#?\t')
+
+
+# What a new target may not hold inside a quoted YAML string: a quote or backslash
+# would end the string or start an escape; a control character needs an escape.
+_YAML_UNSAFE = re.compile(r"[\\\"'\x00-\x1f\x7f]")
+
+
+def _fixable(link: Link, target: str) -> bool:
+    """Whether writing `target` over the link's target span keeps the link well formed."""
+    if link.origin == "property-escaped":
+        return False
+    return link.origin != "property" or _YAML_UNSAFE.search(target) is None
 
 
 def _normalisation(link: Link, path: str) -> Violation | None:
@@ -160,8 +182,8 @@ def _normalisation(link: Link, path: str) -> Violation | None:
     form = "NFC" if unicodedata.is_normalized("NFC", stem) else "NFD"
     other = "NFD" if form == "NFC" else "NFC"
     fix = None
-    if link.kind != "markdown":
-        fixed = unicodedata.normalize(form, link.target)
+    fixed = unicodedata.normalize(form, link.target)
+    if _fixable(link, fixed):
         fix = Fix((Edit(link.target_start, link.target_end, fixed),), Applicability.UNSAFE)
     return Violation(
         link.target_start, link.target_end,

@@ -29,7 +29,9 @@ class MissingSource(Rule):
     A note whose front matter has `videoId` (configurable: `when-fields`, or
     `paths` globs) must name its source on a body line matching
     `From: [[...]]` (configurable: `pattern`, a regular expression matched at
-    the start of each line) before its first heading, outside code. A front
+    the start of each line) before its first heading or in it, outside code: a
+    source line followed by a `---` line is a setext heading in CommonMark, and
+    still names the source. A front
     matter key listed in `source-fields` (e.g. `source`) counts as the source too.
     Whether the source link resolves is `broken-link`'s business, not this rule's.
 
@@ -79,7 +81,9 @@ class MissingSource(Rule):
             return
         rx = ctx.shared("missing-source.pattern", lambda: re.compile(opts.pattern, re.M))
         text = note.text
-        end = note.md.headings[0].start if note.md.headings else len(text)
+        # the first heading's own lines count: `From: [[x]] <br/>` over a `---` line
+        # is a setext heading (issue 12.8)
+        end = note.md.headings[0].end if note.md.headings else len(text)
         for m in rx.finditer(text, note.body_start, end):
             if not note.in_code(m.start()):
                 return

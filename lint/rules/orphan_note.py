@@ -18,7 +18,8 @@ class OrphanNote(Rule):
 
     ## What it does
     Resolves every link of every note in the vault and reports the notes that
-    none of them reaches. A note's links to itself do not count; embeds do.
+    none of them reaches. A note's links to itself do not count; embeds do, and so
+    do links in front matter values (Obsidian lists them as backlinks) and in comments.
     Notes matching an `ignore` glob (a home page, an index) are never reported.
     Off by default: select it with `extend-select = ["orphan-note"]`.
 
