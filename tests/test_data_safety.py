@@ -279,6 +279,8 @@ def test_fix_keeps_mode_owner_and_line_endings(tmp_path, env) -> None:
 # moment between the fork and the record of the worker.
 INTERRUPTED_AFTER_FORK = """
 import os, signal, sys
+# A test run in the background inherits SIGINT ignored: Python then installs no handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from multiprocessing.process import BaseProcess
 start = BaseProcess.start
 def interrupted(self):
