@@ -31,14 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: unsafe fixes too")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     c.add_argument("--output-format", choices=FORMATS, default=None,
-                   help="default: full on a terminal, github on GitHub Actions, else concise")
+                   help="default: github on GitHub Actions, else full")
     c.add_argument("--select", type=_csv, default=None, metavar="RULES",
                    help="only these rules (names, codes or code prefixes, comma-separated)")
     c.add_argument("--extend-select", type=_csv, default=None, metavar="RULES")
     c.add_argument("--ignore", type=_csv, default=None, metavar="RULES")
     c.add_argument("--config", default=None, help="use this config file instead of discovery")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    c.add_argument("--statistics", action="store_true", help="counts per rule")
+    c.add_argument("--statistics", action="store_true",
+                   help="print counts per rule instead of the findings")
     c.add_argument("-q", "--quiet", action="store_true", help="findings only, no summary")
     c.add_argument("-v", "--verbose", action="store_true", help="say what was read and decided")
     c.add_argument("--stdin-filename", default=None, metavar="PATH",
@@ -186,12 +187,12 @@ def _color(choice: str, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def _format(args: argparse.Namespace, stream: TextIO) -> str:
+def _format(args: argparse.Namespace) -> str:
+    # `full` in pipes and under pre-commit too, as ruff does: `concise` drops the help
+    # ("did you mean") exactly where users read the output (issue 12).
     if args.output_format:
         return args.output_format
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        return "github"
-    return "full" if hasattr(stream, "isatty") and stream.isatty() else "concise"
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
 def _overrides(args: argparse.Namespace) -> dict:
@@ -244,7 +245,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 findings = linter.run()
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
             not_fixed = {p.path for p in problems}
-    fmt = _format(args, out)
+    fmt = _format(args)
     from lint.fix import applicable
 
     ctx = ReportContext(
@@ -255,7 +256,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         rules=_rule_meta(),
         sources={p: n.text for p in {f.path for f in findings}
                  if (n := linter.note(p)) is not None}
-        if fmt == "full" or args.github_review else {},
+        if (fmt == "full" and not args.statistics) or args.github_review else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,
         fixable_remaining=sum(1 for f in findings if applicable(f, False) and f.path not in not_fixed),

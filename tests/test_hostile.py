@@ -60,7 +60,7 @@ class Record:
     message: str
 
 
-_FULL = re.compile(r"  (\d+):(\d+)  (?:error|warning|info)  (\S+) (\S+?)(?: \[\*\])?  (.*)")
+_FULL = re.compile(r"(.*?):(\d+):(\d+): (\S+) \[(\S+)\](?: \[\*\])? (.*)")
 _GH_COMMAND = re.compile(r"::(error|warning|notice) ([^:]*)::(.*)")
 _GH_PLAIN = re.compile(r"(?:error|warning|notice): (.*?):(\d+):(\d+): (\S+) (.*)")
 _CONCISE = re.compile(r"(.*?):(\d+):(\d+): (\S+) \[(\S+)\] (.*)")
@@ -89,7 +89,6 @@ def records(fmt: str, out: str) -> list[Record]:
                 code = case.get("name", "").split(" ")[0]
                 found.append(Record(case.get("classname", ""), code, failure.get("message", "")))
         return found
-    path = ""
     for line in out.splitlines():
         if fmt == "concise":
             m = _CONCISE.fullmatch(line)
@@ -106,12 +105,10 @@ def records(fmt: str, out: str) -> list[Record]:
                                         message.split(": ", 1)[1]))
             elif m := _GH_PLAIN.fullmatch(line):
                 found.append(Record(m[1], m[4], m[5]))
-        else:  # full
+        else:  # full: a finding's first line, then its frame and help, indented
             m = _FULL.fullmatch(line)
             if m:
-                found.append(Record(path, m[4], m[5]))
-            elif line and not line.startswith(" "):
-                path = line
+                found.append(Record(m[1], m[5], m[6]))
     return found
 
 
