@@ -103,6 +103,21 @@ class _Output:
         except OSError as e:
             raise OutputError(e) from e
 
+    def write_bytes(self, data: bytes) -> None:
+        """Bytes as they are (a patch carries the file's own bytes), after any text."""
+        self.flush()
+        buffer = getattr(self._stream, "buffer", None)
+        try:
+            if buffer is None:
+                self._stream.write(data.decode("utf-8", "replace"))
+            else:
+                buffer.write(data)
+                buffer.flush()
+        except BrokenPipeError:
+            _discard(self._stream)
+        except OSError as e:
+            raise OutputError(e) from e
+
     def flush(self) -> None:
         try:
             self._stream.flush()
@@ -321,11 +336,13 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     --diff exit code."""
     from itertools import groupby
 
+    from lint.diagnostic import Applicability
     from lint.fix import fix_note, unified_diff, write_atomic
 
     linter.fix_problems = []
     total = 0
     diffs = 0
+    withheld = 0  # unsafe fixes --diff leaves out without --unsafe-fixes
     # A symlinked note and its target are one file under two names: fix it once. The
     # second fix would start from the bytes read before the first was written.
     done: set[str] = set()
@@ -333,6 +350,9 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
         mine = list(group)
         if not any(f.fix is not None for f in mine):
             continue
+        if not args.unsafe_fixes:
+            withheld += sum(1 for f in mine
+                            if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
         real = os.path.realpath(os.path.join(linter.root, path))
         if real in done:
             continue
@@ -345,7 +365,12 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
         error = result.error
         if error is None and result.after != result.before:
             if args.diff:
-                out.write(unified_diff(result, note.path))
+                write_bytes = getattr(out, "write_bytes", None)
+                patch = unified_diff(result, mine[0].display_path(os.getcwd(), raw=True))
+                if write_bytes is not None:
+                    write_bytes(patch)
+                else:
+                    out.write(patch.decode("utf-8", "replace"))
                 diffs += 1
                 done.add(real)
                 continue
@@ -356,6 +381,13 @@ def _fix(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
         if error is not None:
             linter.fix_problems.append(linter.problem(path, error))
     if args.diff:
+        if withheld:
+            # On stderr: stdout stays a patch that applies.
+            safe = any(f.fix is not None and f.fix.applicability is Applicability.SAFE
+                       for f in findings)
+            more = "" if safe else "no safe fixes; "
+            print(f"notelint: {more}`--unsafe-fixes` would show {withheld:,} more "
+                  f"fix{'' if withheld == 1 else 'es'}", file=sys.stderr)
         return EXIT_FINDINGS if diffs else EXIT_OK
     return total
 
