@@ -31,14 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: unsafe fixes too")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     c.add_argument("--output-format", choices=FORMATS, default=None,
-                   help="default: full on a terminal, github on GitHub Actions, else concise")
+                   help="default: github on GitHub Actions, else full")
     c.add_argument("--select", type=_csv, default=None, metavar="RULES",
                    help="only these rules (names, codes or code prefixes, comma-separated)")
     c.add_argument("--extend-select", type=_csv, default=None, metavar="RULES")
     c.add_argument("--ignore", type=_csv, default=None, metavar="RULES")
     c.add_argument("--config", default=None, help="use this config file instead of discovery")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    c.add_argument("--statistics", action="store_true", help="counts per rule")
+    c.add_argument("--statistics", action="store_true",
+                   help="print counts per rule instead of the findings")
     c.add_argument("-q", "--quiet", action="store_true", help="findings only, no summary")
     c.add_argument("-v", "--verbose", action="store_true", help="say what was read and decided")
     c.add_argument("--stdin-filename", default=None, metavar="PATH",
@@ -101,6 +102,21 @@ class _Output:
         except BrokenPipeError:
             _discard(self._stream)
             return len(text)
+        except OSError as e:
+            raise OutputError(e) from e
+
+    def write_bytes(self, data: bytes) -> None:
+        """Bytes as they are (a patch carries the file's own bytes), after any text."""
+        self.flush()
+        buffer = getattr(self._stream, "buffer", None)
+        try:
+            if buffer is None:
+                self._stream.write(data.decode("utf-8", "replace"))
+            else:
+                buffer.write(data)
+                buffer.flush()
+        except BrokenPipeError:
+            _discard(self._stream)
         except OSError as e:
             raise OutputError(e) from e
 
@@ -188,12 +204,12 @@ def _color(choice: str, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def _format(args: argparse.Namespace, stream: TextIO) -> str:
+def _format(args: argparse.Namespace) -> str:
+    # `full` in pipes and under pre-commit too, as ruff does: `concise` drops the help
+    # ("did you mean") exactly where users read the output (issue 12).
     if args.output_format:
         return args.output_format
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        return "github"
-    return "full" if hasattr(stream, "isatty") and stream.isatty() else "concise"
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
 def _overrides(args: argparse.Namespace) -> dict:
@@ -261,7 +277,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 findings = again
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
             not_fixed = {p.path for p in problems}
-    fmt = _format(args, out)
+    fmt = _format(args)
     from lint.fix import applicable
 
     ctx = ReportContext(
@@ -272,7 +288,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         rules=_rule_meta(),
         sources={p: n.text for p in {f.path for f in findings}
                  if (n := linter.note(p)) is not None}
-        if fmt == "full" or args.github_review else {},
+        if (fmt == "full" and not args.statistics) or args.github_review else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,
         fixable_remaining=sum(1 for f in findings if applicable(f, False) and f.path not in not_fixed),
@@ -363,12 +379,14 @@ def _terminate_as_exit():
 def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | None:
     from itertools import groupby
 
+    from lint.diagnostic import Applicability
     from lint.fix import fix_note, unified_diff, write_atomic
 
     linter.fix_problems = []
     spare = str(linter.cache.folder) if linter.cache is not None else None
     total = 0
     diffs = 0
+    withheld = 0  # unsafe fixes --diff leaves out without --unsafe-fixes
     # A symlinked note and its target are one file under two names: fix it once. The
     # second fix would start from the bytes read before the first was written.
     done: set[str] = set()
@@ -376,6 +394,9 @@ def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | N
         mine = list(group)
         if not any(f.fix is not None for f in mine):
             continue
+        if not args.unsafe_fixes:
+            withheld += sum(1 for f in mine
+                            if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
         real = os.path.realpath(os.path.join(linter.root, path))
         if real in done:
             linter.rewritten[path] = None  # another name of a note rewritten: read it again
@@ -389,7 +410,12 @@ def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | N
         error = result.error
         if error is None and result.after != result.before:
             if args.diff:
-                out.write(unified_diff(result, note.path))
+                write_bytes = getattr(out, "write_bytes", None)
+                patch = unified_diff(result, mine[0].display_path(os.getcwd(), raw=True))
+                if write_bytes is not None:
+                    write_bytes(patch)
+                else:
+                    out.write(patch.decode("utf-8", "replace"))
                 diffs += 1
                 done.add(real)
                 continue
@@ -401,6 +427,13 @@ def _fix_all(linter, findings, args: argparse.Namespace, out: TextIO) -> int | N
         if error is not None:
             linter.fix_problems.append(linter.problem(path, error))
     if args.diff:
+        if withheld:
+            # On stderr: stdout stays a patch that applies.
+            safe = any(f.fix is not None and f.fix.applicability is Applicability.SAFE
+                       for f in findings)
+            more = "" if safe else "no safe fixes; "
+            print(f"notelint: {more}`--unsafe-fixes` would show {withheld:,} more "
+                  f"fix{'' if withheld == 1 else 'es'}", file=sys.stderr)
         return EXIT_FINDINGS if diffs else EXIT_OK
     return total
 

@@ -185,9 +185,23 @@ def _keep_owner(tmp: str, st: os.stat_result) -> None:
             continue
 
 
-def unified_diff(fix: FileFix, display: str) -> str:
-    before = fix.before.decode("utf-8", "replace").splitlines(keepends=True)
-    after = fix.after.decode("utf-8", "replace").splitlines(keepends=True)
+def unified_diff(fix: FileFix, display: str) -> bytes:
+    """The fix as a patch `git apply` and `patch` accept: the file's own bytes (CRLF, a
+    BOM and bytes that are not UTF-8 included), lines split at LF only, as git does, and
+    `\\ No newline at end of file` after a last line without one."""
     import difflib  # only --diff needs it; the CLI imports this module for every run
 
-    return "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))
+    name = display.encode("utf-8", "surrogateescape")
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, _lf_lines(fix.before),
+                                   _lf_lines(fix.after), b"a/" + name, b"b/" + name):
+        out.append(line)
+        if not line.endswith(b"\n"):
+            out.append(b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+def _lf_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return [line + b"\n" for line in lines] + ([last] if last else [])

@@ -304,7 +304,7 @@ def test_full_format_code_frame(tmp_path) -> None:
     v = _vault(tmp_path, {"notelint.toml": "", "b.md": BAD})
     r = run_notelint("check", ".", "--output-format", "full", cwd=v)
     assert "    3 | videoId: nope" in r.stdout
-    assert "\n" + " " * 17 + "^^^^\n" in r.stdout
+    assert "\n" + " " * 17 + "^^^^ error\n" in r.stdout
     assert "\x1b[" not in r.stdout  # NO_COLOR
     colored = run_notelint("check", ".", "--output-format", "full", "--color", "always", cwd=v)
     assert "\x1b[31m" in colored.stdout
@@ -374,3 +374,63 @@ def test_fix_writes_a_symlinked_note_and_its_target_once(tmp_path) -> None:
     assert r.returncode == 0 and "Fixed 1 problem" in r.stdout, r.stdout
     assert (tmp_path / "real" / "a.md").read_bytes() == b"# A\n\nzerowidth\n"
     assert (tmp_path / "alias.md").is_symlink()
+
+
+# --- what the user sees (issue 12.11) ------------------------------------------------
+
+SUGGEST = {"notelint.toml": "", "Open Source AI.md": "---\ntitle: AI\n---\n",
+           "notes/c.md": "See [[open_source_ai]].\n"}
+
+
+def test_default_format_in_a_pipe_is_full_with_help(tmp_path) -> None:
+    """Under pre-commit and in pipes (no terminal) users must see `help`: the default
+    is `full`, each finding starting with `path:line:col: CODE [rule] message`."""
+    v = _vault(tmp_path, SUGGEST)
+    r = run_notelint("check", ".", cwd=v)
+    assert r.returncode == 1, r.stderr
+    lines = r.stdout.splitlines()
+    assert "notes/c.md:1:7: LNK001 [broken-link] broken link: no note `open_source_ai` in the vault" \
+        in lines, r.stdout
+    assert "help: did you mean [[Open Source AI]]?" in r.stdout
+    assert "    1 | See [[open_source_ai]]." in lines  # the code frame
+    assert "\x1b[" not in r.stdout  # NO_COLOR, and no terminal
+    # From a subfolder the path is the one the user types there.
+    sub = run_notelint("check", "..", cwd=v / "notes")
+    assert "c.md:1:7: LNK001 [broken-link]" in sub.stdout.splitlines()[0], sub.stdout
+
+
+def test_concise_stays_available_and_github_actions_keeps_github(tmp_path) -> None:
+    v = _vault(tmp_path, SUGGEST)
+    concise = run_notelint("check", ".", "--output-format", "concise", cwd=v)
+    assert concise.stdout.splitlines()[0] == \
+        "notes/c.md:1:7: LNK001 [broken-link] broken link: no note `open_source_ai` in the vault"
+    assert "help:" not in concise.stdout and " | " not in concise.stdout
+    gh = run_notelint("check", ".", cwd=v, env={"GITHUB_ACTIONS": "true"})
+    assert gh.stdout.startswith("::error file=notes/c.md,line=1,"), gh.stdout
+
+
+def test_full_format_marks_only_safe_fixes(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "Open Source AI.md": "---\ntitle: AI\n---\n",
+                          "c.md": "The market\u00e2\u20ac\u2122s view. See [[open_source_ai]].\n"})
+    r = run_notelint("check", ".", "--output-format", "full", cwd=v)
+    first = [line for line in r.stdout.splitlines() if line.startswith("c.md:")]
+    assert len(first) == 2, r.stdout
+    assert first[0].startswith("c.md:1:11: ENC001 [mojibake] [*] "), first  # safe fix
+    assert first[1].startswith("c.md:1:28: LNK001 [broken-link] broken link"), first  # unsafe: no [*]
+
+
+def test_statistics_prints_the_table_only(tmp_path) -> None:
+    v = _vault(tmp_path, {"notelint.toml": "", "Open Source AI.md": "---\ntitle: AI\n---\n",
+                          "a.md": "The market\u00e2\u20ac\u2122s view.\n",
+                          "b.md": "See [[open_source_ai]] and [[nowhere]].\n"})
+    for fmt in ("full", "concise"):
+        r = run_notelint("check", ".", "--statistics", "--output-format", fmt, cwd=v)
+        assert r.returncode == 1
+        lines = r.stdout.splitlines()
+        assert "2  LNK001  broken-link" in lines, r.stdout  # unsafe fixes only: no [*]
+        assert "1  ENC001  mojibake  [*]" in lines, r.stdout
+        assert not any(line.startswith(("a.md", "b.md")) for line in lines), r.stdout
+        assert "help:" not in r.stdout and " | " not in r.stdout
+    # Without --statistics the findings are there and the table is not.
+    r = run_notelint("check", ".", cwd=v)
+    assert "b.md:1:7: LNK001 [broken-link]" in r.stdout and "2  LNK001" not in r.stdout

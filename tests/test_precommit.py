@@ -192,11 +192,14 @@ def test_a_bad_note_fails_and_is_named(hook_repo, vault_repo, pre_commit) -> Non
 @needs_pre_commit
 def test_a_broken_link_fails_and_is_named(hook_repo, vault_repo, pre_commit) -> None:
     needs_rule("broken-link")
-    write(vault_repo, {"Good.md": GOOD, "links.md": "---\ntitle: Links\n---\n\n[[Nowhere]]\n"})
+    write(vault_repo, {"Good.md": GOOD, "Open Source AI.md": GOOD,
+                       "links.md": "---\ntitle: Links\n---\n\n[[Nowhere]] [[open_source_ai]]\n"})
     git(vault_repo, "add", "-A")
     done = pre_commit("try-repo", str(hook_repo), "notelint", "--files", "links.md")
     assert done.returncode == 1
-    assert "links.md:5:" in done.stdout and "broken-link" in done.stdout, done.stdout
+    assert "links.md:5:3: LNK001 [broken-link]" in done.stdout, done.stdout
+    # The hook's output is not a terminal: the default format still shows the help.
+    assert "help: did you mean [[Open Source AI]]?" in done.stdout, done.stdout
 
 
 @needs_git

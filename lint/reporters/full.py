@@ -1,14 +1,15 @@
-"""The default on a terminal: findings grouped by file, each with a code frame."""
+"""The default everywhere but GitHub Actions: each finding starts with
+`path:line:col: CODE [rule] message` (what terminals and editors jump to, as in ruff's
+full output), then a code frame underlining the span, then its `help`."""
 
 from __future__ import annotations
 
 import unicodedata
-from itertools import groupby
 from typing import TextIO
 
-from lint.diagnostic import Finding, Severity
+from lint.diagnostic import Applicability, Finding, Severity
 from lint.reporters import ReportContext
-from lint.reporters.summary import summary_lines
+from lint.reporters.summary import summary_lines, write_statistics
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 MAX_FRAME = 160  # characters of a line shown around the span
@@ -19,20 +20,26 @@ def _c(ctx: ReportContext, code: str, s: str) -> str:
 
 
 def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
-    for path, group in groupby(findings, key=lambda f: f.path):
-        items = list(group)
-        out.write(_c(ctx, "1", items[0].display_path(ctx.cwd)) + "\n")
-        source = ctx.sources.get(path)
-        lines = _split(source) if source is not None else None
-        for f in items:
-            sev = _c(ctx, _COLOURS[f.severity], f.severity.value)
-            fixable = " [*]" if f.fix is not None else ""
-            out.write(f"  {f.line}:{f.column}  {sev}  {_c(ctx, '1', f.code)} {f.rule}{fixable}  "
-                      f"{_printable(f.message)}\n")
-            if lines is not None:
-                out.writelines(_frame(lines, f, ctx))
-            if f.help:
-                out.write(f"      {_c(ctx, '32', 'help:')} {_printable(f.help)}\n")
+    if ctx.statistics:
+        write_statistics(findings, out, ctx)
+        return
+    split: dict[str, list[str] | None] = {}
+    for f in findings:
+        if f.path not in split:
+            source = ctx.sources.get(f.path)
+            split[f.path] = _split(source) if source is not None else None
+        lines = split[f.path]
+        safe = f.fix is not None and f.fix.applicability is Applicability.SAFE
+        out.write(f"{_c(ctx, '1', f.display_path(ctx.cwd))}:{f.line}:{f.column}: "
+                  f"{_c(ctx, '1;' + _COLOURS[f.severity], f.code)} [{f.rule}]"
+                  f"{' [*]' if safe else ''} {_printable(f.message)}\n")
+        frame = _frame(lines, f, ctx) if lines is not None else []
+        if frame:
+            out.writelines(frame)
+        else:
+            out.write(f"      {_c(ctx, _COLOURS[f.severity], f.severity.value)}\n")
+        if f.help:
+            out.write(f"      {_c(ctx, '32', 'help:')} {_printable(f.help)}\n")
         out.write("\n")
     for line in summary_lines(findings, ctx):
         out.write(line + "\n")
@@ -54,7 +61,9 @@ def _frame(lines: list[str], f: Finding, ctx: ReportContext) -> list[str]:
     gutter = f"{f.line:>5} | "
     pad = _width(lead + _printable(shown[: start - lo]))
     marks = max(1, _width(_printable(shown[start - lo : end - lo])))
-    underline = " " * len(gutter) + " " * pad + _c(ctx, _COLOURS[f.severity], "^" * marks)
+    # The severity follows the carets (ruff puts the code there; ours is on the first line).
+    underline = (" " * len(gutter) + " " * pad
+                 + _c(ctx, _COLOURS[f.severity], "^" * marks + " " + f.severity.value))
     return [f"{_c(ctx, '2', gutter)}{lead}{_printable(shown)}{tail}\n", underline + "\n"]
 
 

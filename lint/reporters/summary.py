@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TextIO
 
-from lint.diagnostic import Finding
+from lint.diagnostic import Applicability, Finding
 from lint.reporters import ReportContext
 
 
@@ -14,7 +15,9 @@ def plural(n: int, word: str) -> str:
 
 def statistics_lines(findings: list[Finding], ctx: ReportContext) -> list[str]:
     counts = Counter((f.code, f.rule) for f in findings)
-    fixable = Counter((f.code, f.rule) for f in findings if f.fix is not None)
+    # `[*]` as in ruff: the rule has findings here that `--fix` applies.
+    fixable = Counter((f.code, f.rule) for f in findings
+                      if f.fix is not None and f.fix.applicability is Applicability.SAFE)
     width = max((len(str(n)) for n in counts.values()), default=1)
     return [
         f"{n:>{width}}  {code:<7} {rule}{'  [*]' if fixable[(code, rule)] else ''}"
@@ -22,8 +25,18 @@ def statistics_lines(findings: list[Finding], ctx: ReportContext) -> list[str]:
     ]
 
 
+def write_statistics(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
+    """`--statistics`: the table of counts per rule instead of the findings (ruff's
+    convention), and what `[*]` means when it appears."""
+    lines = statistics_lines(findings, ctx)
+    if not ctx.quiet and any(line.endswith("[*]") for line in lines):
+        lines.append("[*] fixable with `--fix`")
+    for line in lines:
+        out.write(line + "\n")
+
+
 def summary_lines(findings: list[Finding], ctx: ReportContext) -> list[str]:
-    lines = statistics_lines(findings, ctx) if ctx.statistics else []
+    lines: list[str] = []
     if ctx.quiet:
         return lines
     if ctx.fixed:

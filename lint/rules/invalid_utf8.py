@@ -16,6 +16,10 @@ _ICONV = {"UTF-16 LE": "UTF-16LE", "UTF-16 BE": "UTF-16BE", "UTF-32 LE": "UTF-32
           "Windows-1251": "WINDOWS-1251"}
 
 
+# Encodings whose files note.py decodes one byte to one character.
+_SINGLE_BYTE = {"Latin-1/Windows-1252": "cp1252", "Windows-1251": "cp1251"}
+
+
 class InvalidUtf8(Rule):
     """Bytes that are not UTF-8, or a whole file in another encoding.
 
@@ -28,7 +32,9 @@ class InvalidUtf8(Rule):
     A file that is not UTF-8 at all gets one finding that says what it seems to
     be: UTF-16 or UTF-32 (with a byte order mark, or by the NUL bytes ASCII text
     leaves in them), Windows-1252/Latin-1 or Windows-1251. Its text is decoded
-    that way for the other rules.
+    that way for the other rules. For Windows-1252 and Windows-1251 the finding
+    is at the first byte that is not UTF-8 (an ASCII note with one stray byte is
+    reported at that byte); a UTF-16 or UTF-32 file is reported at its start.
 
     ## Why it matters
     Obsidian, Quartz and git diffs show the bytes as `�` or refuse the file; a
@@ -62,8 +68,11 @@ class InvalidUtf8(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Violation]:
         if note.encoding is not None:
             iconv = _ICONV.get(note.encoding, note.encoding)
+            at, byte = _first_invalid(note.text, note.encoding)
+            shown = f" (first invalid byte 0x{byte:02X})" if byte is not None else ""
             yield Violation(
-                0, 0, f"the file is not UTF-8: it seems to be {note.encoding}",
+                at, at + 1 if byte is not None else at,
+                f"the file is not UTF-8: it seems to be {note.encoding}{shown}",
                 help=f"convert it to UTF-8, e.g. `iconv -f {iconv} -t UTF-8`",
             )
             return
@@ -81,6 +90,28 @@ class InvalidUtf8(Rule):
                       "note as UTF-8") if guess else "re-type the character or re-save the note as UTF-8",
                 fix=Fix((Edit(start, end, guess),), Applicability.UNSAFE) if guess else None,
             )
+
+
+def _first_invalid(text: str, encoding: str) -> tuple[int, int | None]:
+    """The offset in `text` of the character holding the file's first byte that is not
+    UTF-8, and that byte (issue 12: a stray byte in an ASCII note is reported where it is).
+
+    Known only for the single-byte encodings, where the file's bytes are the text
+    encoded again, one byte a character. A UTF-16 or UTF-32 file is reported at 1:1:
+    its BOM, when it had one (stripped from the text), is its first invalid byte.
+    """
+    codec = _SINGLE_BYTE.get(encoding)
+    if codec is None:
+        return 0, None
+    try:
+        raw = text.encode(codec)
+    except UnicodeEncodeError:  # bytes cp1252 leaves undefined: note.py read it as Latin-1
+        raw = text.encode("latin-1", "replace")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.start, raw[e.start]
+    return 0, None
 
 
 def _windows_1252(raw: bytes) -> str | None:
