@@ -617,7 +617,7 @@ class Linter:
 
     def _finalise(self, p: Processed, raw: list[Finding], with_unused: bool = True) -> list[Finding]:
         ignored = [sel for glob, sels in self.config.per_file_ignores.items()
-                   if discover.glob_regex(glob).match(p.path) for sel in sels]
+                   if discover.compile_glob(glob).match(p.path) for sel in sels]
         if ignored:
             raw = [f for f in raw if not any(f.rule == s or f.code.startswith(s) for s in ignored)]
         if not p.directives:

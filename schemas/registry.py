@@ -52,10 +52,10 @@ def load_model(spec: str, root: str) -> type[BaseModel] | None:
 
 class Registry:
     def __init__(self, config: Config) -> None:
-        from lint.discover import glob_regex
+        from lint.discover import compile_glob
 
         self._mappings: list[tuple[SchemaMapping, Any, type[BaseModel] | None]] = [
-            (m, glob_regex(m.glob) if m.glob else None, load_model(m.model, config.root))
+            (m, compile_glob(m.glob) if m.glob else None, load_model(m.model, config.root))
             for m in config.schemas
         ]
         self._video = load_model("video", "")
