@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lint.readfile import inside
+from lint.readfile import inside, read_file
 
 NOTE_SUFFIXES = (".md",)
 
@@ -29,6 +30,56 @@ class Discovery:
     root: Path
     files: list[str]  # every file of the vault (notes and attachments), root-relative POSIX
     skipped: list[Skipped]  # notes found but not readable as notes (FIFO, symlink out...)
+    # Template folders (root-relative): indexed, so links to their files resolve, but
+    # their notes are not reported on: `{{date}}` placeholders are not mistakes.
+    templates: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # settings ignored, for --verbose
+
+    def is_template(self, path: str) -> bool:
+        return any(path.startswith(t + "/") for t in self.templates)
+
+
+# Where Obsidian's core Templates plugin and the Templater plugin keep their folder.
+TEMPLATE_SETTINGS = (
+    (".obsidian/templates.json", "folder"),
+    (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"),
+)
+_SETTINGS_LIMIT = 1024 * 1024
+
+
+def template_folders(root: Path) -> tuple[list[str], list[str]]:
+    """The template folders the vault's Obsidian settings name, and a note for each
+    setting that could not be used (it is then ignored: a bad plugin file must not stop
+    a run)."""
+    folders: list[str] = []
+    notes: list[str] = []
+    for rel, key in TEMPLATE_SETTINGS:
+        if not os.path.lexists(os.path.join(root, rel)):
+            continue
+        got = read_file(root, rel, _SETTINGS_LIMIT)
+        if got.data is None:
+            notes.append(f"{rel}: {got.why}; its template folder is ignored")
+            continue
+        try:
+            settings = json.loads(got.data)
+        except (ValueError, RecursionError) as e:
+            notes.append(f"{rel}: not JSON ({e}); its template folder is ignored")
+            continue
+        if not isinstance(settings, dict):
+            notes.append(f"{rel}: not a JSON object; its template folder is ignored")
+            continue
+        value = settings.get(key)
+        if value is None or value == "":
+            continue  # no folder set: the plugin's own default is none
+        parts = [] if not isinstance(value, str) else [
+            p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+        if not parts or ".." in parts:
+            notes.append(f"{rel}: `{key}` is not a folder in the vault ({value!r}); ignored")
+            continue
+        folder = "/".join(parts)
+        if folder not in folders:
+            folders.append(folder)
+    return folders, notes
 
 
 # A glob compiles to a small automaton over the path's characters, run as a DFA built
@@ -248,7 +299,8 @@ def walk(root: Path, exclude: list[str]) -> Discovery:
                 skipped.append(Skipped(path, "not a regular file (a FIFO, socket or device); not opened"))
     files.sort()
     skipped.sort(key=lambda s: s.path)
-    return Discovery(root, files, skipped)
+    templates, notes = template_folders(root)
+    return Discovery(root, files, skipped, templates, notes)
 
 
 def _dir_key(path: str) -> tuple[int, int] | str:
