@@ -654,8 +654,8 @@ class Linter:
         ignored = [sel for glob, sels in self.config.per_file_ignores.items()
                    if discover.compile_glob(glob).match(p.path) for sel in sels]
         if "ALL" in ignored:
-            raw = []
-        elif ignored:
+            return []  # unused-suppression too: nothing in this file is reported
+        if ignored:
             raw = [f for f in raw if not any(f.rule == s or f.code.startswith(s) for s in ignored)]
         if not p.directives:
             return raw

@@ -259,7 +259,9 @@ def test_the_placeholder_help_names_a_way_that_keeps_links(tmp_path: Path) -> No
 
 def test_per_file_ignores_all(tmp_path: Path) -> None:
     vault = _write(tmp_path, {"notelint.toml": '[per-file-ignores]\n"x/**" = ["ALL"]\n',
-                              "x/a.md": TEMPLATE, "x/y/b.md": "[[nowhere]]\n", "c.md": "[[nowhere]]\n"})
+                              "x/a.md": TEMPLATE, "x/y/b.md": "[[nowhere]]\n", "c.md": "[[nowhere]]\n",
+                              # ALL: not even a suppression comment there is reported unused
+                              "x/d.md": "<!-- notelint-disable-next-line broken-link -->\n[[gone]]\n"})
     code, found, err = _check(".", cwd=vault)
     assert code == 1 and [f["path"] for f in found] == ["c.md"], err
 

@@ -10,7 +10,7 @@ from conftest import run_notelint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lint.discover import compile_glob, matches_any
+from lint.discover import Glob, compile_glob, matches_any
 
 
 def _old_regex(pattern: str) -> re.Pattern[str]:
@@ -104,3 +104,14 @@ def test_a_hostile_exclude_does_not_hang_a_run(tmp_path) -> None:
     r = run_notelint("check", ".", "--no-cache", "--output-format", "concise", cwd=tmp_path,
                      timeout=60)
     assert r.returncode == 1 and r.stdout.count("broken-link") == 20, r.stderr
+
+
+class _Tiny(Glob):
+    MAX_STATES = 3  # start afresh almost every path: answers must not change
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_PATTERN, st.lists(_PATH, min_size=1, max_size=8))
+def test_answers_survive_the_automaton_starting_afresh(pattern: str, paths: list[str]) -> None:
+    glob = _Tiny(pattern)
+    assert [glob.match(p) for p in paths] == [bool(_old_regex(pattern).match(p)) for p in paths]
