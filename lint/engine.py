@@ -259,6 +259,10 @@ class Linter:
         return [r for r in self.rules if r.vault_wide]
 
     # --- discovery -------------------------------------------------------------------
+    def relative(self, path: str) -> str:
+        """A path as the command line gives it, relative to the vault root."""
+        return self._relative(Path(self.request.cwd) / path)
+
     def _relative(self, path: Path) -> str:
         """`path` relative to the root, named as the user named it; refused when it is not
         in the vault: lexically outside, or inside only through a symbolic link out of it."""

@@ -246,6 +246,16 @@ def test_without_template_settings_templates_are_reported(tmp_path: Path, settin
         assert ".obsidian/templates.json" in r.stderr and "templater-obsidian" in r.stderr
 
 
+def test_explain_on_a_template_note(tmp_path: Path) -> None:
+    vault = _templated(tmp_path / "v", {".obsidian/templates.json": '{"folder": "Templates"}'})
+    r = run_notelint("explain", "Daily.md", cwd=vault / "Templates")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("path:        Templates/Daily.md\n")
+    assert "template:    yes (Templates/): indexed, not reported on\n" in r.stdout
+    r = run_notelint("explain", "a.md", cwd=vault)
+    assert "template:" not in r.stdout and "[[Daily]] -> Templates/Daily.md\n" in r.stdout
+
+
 def test_the_placeholder_help_names_a_way_that_keeps_links(tmp_path: Path) -> None:
     vault = _templated(tmp_path / "v", {})
     code, found, err = _check("Templates/Daily.md", cwd=vault)
