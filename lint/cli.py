@@ -243,7 +243,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                       progress=True)
     linter = Linter(request)
     if args.verbose:
-        print(f"notelint: vault root {linter.root}; config {linter.config.source or '(none)'}; "
+        for note in linter.discovery.notes:
+            print(f"notelint: {note}", file=sys.stderr)
+        print(f"notelint: vault root {linter.root} ({linter.root_why}); "
+              f"config {linter.config.source or '(none)'}; "
               f"{len(linter.vault.files):,} files indexed; reporting on "
               f"{len(linter.report_paths):,} notes; rules: "
               f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
@@ -497,10 +500,13 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     from lint.engine import Linter, Request
 
     linter = Linter(Request(paths=[args.path], cwd=os.getcwd()))
-    rel = linter.report_paths[0] if linter.report_paths else args.path
+    rel = linter.report_paths[0] if linter.report_paths else linter.relative(args.path)
     note = linter.note(rel)
-    out.write(f"path:        {rel}\nvault root:  {linter.root}\n"
+    out.write(f"path:        {rel}\nvault root:  {linter.root} ({linter.root_why})\n"
               f"config:      {linter.config.source or '(none: defaults)'}\n")
+    template = next((t for t in linter.discovery.templates if rel.startswith(t + "/")), None)
+    if template is not None:
+        out.write(f"template:    yes ({template}/): indexed, not reported on\n")
     if note is None:
         out.write(f"skipped:     {linter.process(rel).skip or 'not a note'}\n")
         return EXIT_ERROR

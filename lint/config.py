@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,14 +57,12 @@ class Config(_Model):
     source: str | None = Field(default=None, exclude=True)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest ancestor directory's notelint config file, if any."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-                return candidate
+def _config_in(folder: Path) -> Path | None:
+    """The notelint config file in this folder, if any."""
+    for name in CONFIG_FILES:
+        candidate = folder / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            return candidate
     return None
 
 
@@ -106,19 +105,45 @@ def format_validation_error(e: ValidationError, where: str) -> str:
     return "\n".join(lines)
 
 
-def vault_root_for(paths: list[Path], cwd: Path) -> tuple[Path, Path | None]:
-    """The vault root and its config file (the discovery rule of the foundation issue)."""
-    first = paths[0] if paths else cwd
+@dataclass(frozen=True)
+class VaultRoot:
+    """The vault root as the paths reach it (perhaps through a symbolic link: the
+    engine resolves it), its config file, and why it is the root (for `explain`)."""
+
+    path: Path
+    config: Path | None
+    why: str
+
+
+def vault_root_for(paths: list[Path], cwd: Path) -> VaultRoot:
+    """The nearest folder, walking up from the first path, with a config file or an
+    `.obsidian/` folder; without either, the folder given (or the current folder when
+    files are given); never above the top of the git work tree the first path is in
+    (issue 12.2). Folders are walked as the paths spell them: a vault reached through a
+    symbolic link is found, and a link out of the vault is not taken for a vault."""
+    cwd = Path(os.path.abspath(cwd))
+    given = [Path(os.path.abspath(p)) for p in paths] or [cwd]
+    first = given[0]
     start = first if first.is_dir() else first.parent
-    config = find_config(start)
-    if config is not None:
-        return config.parent, config
-    if len(paths) == 1 and first.is_dir():
-        return first.resolve(), None
-    cwd = cwd.resolve()
-    if all(_inside(p.resolve(), cwd) for p in paths):
-        return cwd, None
-    return start.resolve(), None
+    top: Path | None = None
+    for folder in (start, *start.parents):
+        config = _config_in(folder)
+        if config is not None:
+            return VaultRoot(folder, config, f"the nearest folder with {config.name}")
+        if (folder / ".obsidian").is_dir():
+            return VaultRoot(folder, None, "the nearest folder with .obsidian/")
+        if os.path.lexists(folder / ".git"):  # a folder, or a file in a linked work tree
+            top = folder
+            break
+    if len(given) == 1 and first.is_dir():
+        found = VaultRoot(first, None, "the folder given: no config file or .obsidian/ above it")
+    elif all(_inside(p, cwd) for p in given):
+        found = VaultRoot(cwd, None, "the current folder: no config file or .obsidian/ above it")
+    else:
+        found = VaultRoot(start, None, "the first path's folder: no config file or .obsidian/")
+    if top is not None and top != found.path and _inside(top.resolve(), found.path.resolve()):
+        return VaultRoot(top, None, "the top of the git work tree: no config file or .obsidian/")
+    return found
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -28,7 +28,7 @@ from lint.cache import Cache, cache_key, claim_folder
 from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
 from lint.diagnostic import Finding, FixedEdit, Severity, Violation, safe_text
 from lint.facts import NoteFacts, export_of, pack, unpack
-from lint.readfile import NO_KEY, StatKey, content_digest, read_file, stat_key
+from lint.readfile import NO_KEY, StatKey, content_digest, inside, read_file, stat_key
 from lint.rule import Context, Rule
 from lint.rules import RULES, lookup
 from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
@@ -184,6 +184,19 @@ def _expand(selectors: Iterable[str], key: str) -> list[type[Rule]]:
     return out
 
 
+def check_rule_names(config: Config) -> None:
+    """Every rule the config names exists (12.3): a misspelt name would silently do
+    nothing. per-file-ignores take selectors as `ignore` does; severity and the rules
+    tables take one rule's name or code."""
+    for glob, selectors in config.per_file_ignores.items():
+        _expand(selectors, f"per-file-ignores.{glob}")
+    for table, names in (("severity", config.severity), ("rules", config.rules)):
+        for name in names:
+            if lookup(name) is None:
+                raise ConfigError(f"`{table}`: unknown rule `{name}`: give a rule's name or "
+                                  "code (see `notelint rules`)")
+
+
 class Linter:
     """One run over one vault. Each note is read and parsed at most once."""
 
@@ -201,14 +214,17 @@ class Linter:
             if not cfg.is_file():
                 raise UsageError(f"{cfg}: config file not found")
             root, config_path = cfg.resolve().parent, cfg
+            self.root_why = "the folder of the --config file"
         else:
-            root, config_path = vault_root_for(targets, cwd)
+            found = vault_root_for(targets, cwd)
+            root, config_path, self.root_why = found.path, found.config, found.why
         self.root = root.resolve()
         self._root_slash = os.path.join(self.root, "")
+        # The root as the paths reach it, perhaps through a symbolic link (17.7).
+        self._reached = os.path.abspath(root)
+        self._real_folders: dict[str, bool] = {}
         self.config = load_config(config_path, self.root, request.overrides)
-        for key in self.config.rules:
-            if lookup(key) is None:
-                raise ConfigError(f"`rules.{key}`: unknown rule (see `notelint rules`)")
+        check_rule_names(self.config)
         self.rules = select_rules(self.config)
         self.discovery = discover.walk(self.root, self.config.exclude)
         files = self.discovery.files
@@ -246,19 +262,42 @@ class Linter:
         return [r for r in self.rules if r.vault_wide]
 
     # --- discovery -------------------------------------------------------------------
+    def relative(self, path: str) -> str:
+        """A path as the command line gives it, relative to the vault root."""
+        return self._relative(Path(self.request.cwd) / path)
+
     def _relative(self, path: Path) -> str:
+        """`path` relative to the root, named as the user named it; refused when it is not
+        in the vault: lexically outside, or inside only through a symbolic link out of it."""
         full = Path(os.path.abspath(path))
-        try:
-            rel = full.relative_to(self.root)
-        except ValueError:
-            raise UsageError(f"{path}: outside the vault root {self.root}") from None
+        for root in (self.root, self._reached):
+            try:
+                rel = full.relative_to(root)
+                break
+            except ValueError:
+                continue
+        else:
+            raise UsageError(f"{path}: outside the vault root {self.root}")
+        if not self._really_inside(str(full)):
+            raise UsageError(f"{path}: outside the vault root {self.root} (through a symbolic link)")
         return rel.as_posix() if str(rel) != "." else ""
+
+    def _really_inside(self, full: str) -> bool:
+        """Whether the folder that holds `full` (or `full`, a folder) is really in the vault."""
+        folder = full if os.path.isdir(full) else os.path.dirname(full)
+        known = self._real_folders.get(folder)
+        if known is None:
+            known = self._real_folders[folder] = inside(os.path.realpath(folder), str(self.root))
+        return known
 
     def _report_paths(self, targets: list[Path]) -> list[str]:
         if self.stdin_rel is not None:
             return [self.stdin_rel]
-        notes = [p for p in self.discovery.files if discover.is_note(p)]
-        notes += [s.path for s in self.discovery.skipped]
+        found = self.discovery
+        notes = [p for p in found.files if discover.is_note(p)]
+        notes += [s.path for s in found.skipped]
+        if found.templates:
+            notes = [p for p in notes if not found.is_template(p)]
         if len(targets) == 1 and targets[0].is_dir() and self._relative(targets[0]) == "":
             return sorted(notes)  # the whole vault, the usual case: no set of 10,000 paths
         chosen: set[str] = set()
@@ -272,7 +311,7 @@ class Linter:
             elif not discover.matches_any(rel, self.config.exclude) and not _hidden(rel):
                 chosen.add(rel)  # named on the command line though not `.md`
                 self.vault.add_file(rel)
-        return sorted(chosen)
+        return sorted(p for p in chosen if not found.is_template(p))
 
     def _options(self, rule: type[Rule]) -> Any:
         raw = self.config.rules.get(rule.name) or self.config.rules.get(rule.code) or {}
@@ -656,7 +695,9 @@ class Linter:
 
     def _finalise(self, p: Processed, raw: list[Finding], with_unused: bool = True) -> list[Finding]:
         ignored = [sel for glob, sels in self.config.per_file_ignores.items()
-                   if discover.glob_regex(glob).match(p.path) for sel in sels]
+                   if discover.compile_glob(glob).match(p.path) for sel in sels]
+        if "ALL" in ignored:
+            return []  # unused-suppression too: nothing in this file is reported
         if ignored:
             raw = [f for f in raw if not any(f.rule == s or f.code.startswith(s) for s in ignored)]
         if not p.directives:

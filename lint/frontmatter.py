@@ -308,8 +308,7 @@ def _key_problem(parent: yaml.Node, key: yaml.Node, base: int, source: str) -> P
     if outer.startswith("{{") and outer.endswith("}}"):
         # Obsidian and Templater placeholders (`created: {{date}}`) are not YAML.
         s, e = _span(parent, base)
-        return Problem(f"`{outer}` is a template placeholder, not YAML; quote it, "
-                       "or exclude the templates folder", s, e)
+        return Problem(f"`{outer}` is a template placeholder, not YAML", s, e)
     s, e = _span(key, base)
     shown = source[key.start_mark.index : key.end_mark.index]
     return Problem(f"key `{shown}` is not a string; quote it", s, e)

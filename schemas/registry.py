@@ -127,12 +127,12 @@ def load_model(spec: str, root: str, allow_code: bool = False) -> type[BaseModel
 
 class Registry:
     def __init__(self, config: Config) -> None:
-        from lint.discover import glob_regex
+        from lint.discover import compile_glob
 
         self._root = config.root
         self._allow_code = config.allow_code
         self._mappings: list[tuple[SchemaMapping, Any]] = [
-            (m, glob_regex(m.glob) if m.glob else None) for m in config.schemas
+            (m, compile_glob(m.glob) if m.glob else None) for m in config.schemas
         ]
         # Each model is imported the first time a note needs it; a failure is kept, so a
         # broken schema is tried once per run, not once per note.

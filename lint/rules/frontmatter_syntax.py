@@ -66,6 +66,12 @@ def _help(message: str) -> str | None:
         return "end the front matter with a line holding only `---`"
     if "not a string" in message:
         return None
+    if "template placeholder" in message:
+        # Not `exclude`: an excluded folder's files are no link targets (issue 12.3).
+        return ("quote it; or, if this note is a template, name its folder in Obsidian's "
+                "Templates settings (.obsidian/templates.json) or give it "
+                '`"Templates/**" = ["ALL"]` in `[per-file-ignores]`: either way links to it '
+                "still resolve")
     if message.startswith("invalid YAML"):
         return "quote values that start with `[`, `{`, `*`, `&`, `!`, `%`, `@` or contain `: `"
     return None

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
-from lint.discover import glob_regex
+from lint.discover import compile_glob
 from lint.rule import Context, Rule, RuleOptions
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class MissingSource(Rule):
         opts: Options = ctx.options
         data = note.data or {}
         needs = any(k in data for k in opts.when_fields) or any(
-            glob_regex(g).match(note.path) for g in opts.paths
+            compile_glob(g).match(note.path) for g in opts.paths
         )
         if not needs:
             return

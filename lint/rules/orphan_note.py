@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
-from lint.discover import glob_regex
+from lint.discover import compile_glob
 from lint.rule import Context, Rule, RuleOptions
 from lint.vault import checked_links
 
@@ -61,7 +61,7 @@ class OrphanNote(Rule):
                     hit = vault.resolve(link.target, path, profile).path
                     if hit is not None and hit != path:
                         linked.add(hit)
-        ignored = [glob_regex(g) for g in ctx.options.ignore]
+        ignored = [compile_glob(g) for g in ctx.options.ignore]
         for path in paths:
             if path in linked or not path.lower().endswith(".md") or vault.note(path) is None:
                 continue
