@@ -168,4 +168,4 @@ def test_cold_parallel_warm_and_uncached_runs_report_the_same(tmp_path) -> None:
     assert cold["broken_links"] == 901 and len(cold["missing_targets"]) == 9
     assert cold["missing_targets"][0] == {
         "target": "Open Source AI", "notes": 450, "links": 450, "suggestion": "open_source_ai",
-        "examples": ["f0/n0.md", "f0/n105.md", "f0/n108.md"]}
+        "examples": ["f0/n0.md", "f0/n102.md", "f0/n105.md"]}
