@@ -169,3 +169,43 @@ def test_cold_parallel_warm_and_uncached_runs_report_the_same(tmp_path) -> None:
     assert cold["missing_targets"][0] == {
         "target": "Open Source AI", "notes": 450, "links": 450, "suggestion": "open_source_ai",
         "examples": ["f0/n0.md", "f0/n102.md", "f0/n105.md"]}
+
+
+# Note names are hostile input. A wikilink target cannot hold `|` (it starts the display
+# text), a file name can; neither holds `/`.
+TARGET = "<script>alert(1)<script> [x](javascript:alert(2)) *b* &amp;"
+FILE = f"{TARGET} | `c`"
+
+
+def _hostile_vault(root: Path) -> Path:
+    return _vault(root, {
+        f"{FILE}/{FILE}.md": f"[[{TARGET}]] and [[{TARGET}]]\n",
+        "plain.md": f"[[<b>bold</b>]] [[{TARGET}]]\n",
+    })
+
+
+def test_markdown_shows_hostile_names_as_text(tmp_path) -> None:
+    vault = _hostile_vault(tmp_path)
+    r = run_notelint("report", ".", "--format", "markdown", cwd=vault)
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    assert "<script>" not in text and "<b>" not in text and "](javascript:" not in text
+    shown = "&lt;script&gt;alert\\(1\\)&lt;script&gt; \\[x\\]\\(javascript\\:alert\\(2\\)\\) \\*b\\* &amp;amp;"
+    assert f"| {shown} | 2 | 3 |" in text  # the name's own `&amp;` stays text
+    folder = next(line for line in text.splitlines() if line.startswith(f"| {shown} \\| \\`c\\` | 1 |"))
+    assert folder.count(" | ") == 4  # five cells: the `|` of the name opened no sixth
+    assert "| &lt;b&gt;bold&lt;/b&gt; | 1 | 1 |" in text
+
+
+def test_markdown_fits_under_the_limit_with_a_note_of_what_was_cut(tmp_path) -> None:
+    from lint.report.markdown import LIMIT, render
+
+    vault = _vault(tmp_path, {f"folder_{i:03}_{'x' * 60}/n.md": "[[gone]]\n" for i in range(120)})
+    report = _report(vault)
+    full = render(report)
+    assert len(full.encode()) < LIMIT and "more folders" not in full
+    assert full.count(" | 1 | 1 | 1 | 1.00 |") == 120
+    cut = render(report, limit=6000)
+    assert len(cut.encode()) <= 6000
+    assert "more folders (see the JSON or HTML report)" in cut
+    assert 0 < cut.count(" | 1 | 1 | 1 | 1.00 |") < 120

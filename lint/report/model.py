@@ -177,7 +177,8 @@ def _links(linter: Linter, rel: str) -> tuple[Link, ...]:
     return again.facts.md.links if again.skip is None and again.facts is not None else ()
 
 
-_WIKILINK = re.compile(r"\[\[([^\]|#]+)")
+# "did you mean [[a]]?", "did you mean [[a]] or [[b]]?", "... write [[a|shown]]"
+_WIKILINK = re.compile(r"\[\[(.+?)\]\](?=\?| or |$)")
 
 
 def suggestion_of(f: Finding) -> str | None:
@@ -186,7 +187,7 @@ def suggestion_of(f: Finding) -> str | None:
     if f.fix is not None and f.fix.edits:
         return f.fix.edits[0].content.strip() or None
     m = _WIKILINK.search(f.help or "")
-    return m.group(1).strip() or None if m else None
+    return m.group(1).split("|", 1)[0].strip() or None if m else None
 
 
 def fingerprint(f: Finding) -> str:
