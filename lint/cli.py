@@ -320,8 +320,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     report = model.build(linter, findings, old, args.compare or "")
     text = _render_report(report, args.format, args.output)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write(text)
+        try:
+            with open(args.output, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+                f.write(text)
+        except OSError as e:
+            print(f"notelint: error: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_ERROR
     else:
         out.write(text)
     return EXIT_OK

@@ -209,3 +209,17 @@ def test_markdown_fits_under_the_limit_with_a_note_of_what_was_cut(tmp_path) -> 
     assert len(cut.encode()) <= 6000
     assert "more folders (see the JSON or HTML report)" in cut
     assert 0 < cut.count(" | 1 | 1 | 1 | 1.00 |") < 120
+
+
+def test_html_is_self_contained_and_shows_hostile_names_as_text(tmp_path) -> None:
+    vault = _hostile_vault(tmp_path / "vault")
+    page = tmp_path / "report.html"
+    r = run_notelint("report", ".", "--format", "html", "-o", str(page), cwd=vault)
+    assert r.returncode == 0 and r.stdout == "", r.stderr
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<svg id="folder-chart"' in text
+    for fetches in ("src=", "<link", "url(", "@import", "<script", "https:", "http:"):
+        assert fetches not in text.replace('xmlns="http://www.w3.org/2000/svg"', ""), fetches
+    assert "<b>bold" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
+    assert "&lt;script&gt;alert(1)&lt;script&gt; [x](javascript:alert(2)) *b* &amp;amp;" in text
+    assert 'href="vault/plain.md"' in text  # relative to the page's folder
