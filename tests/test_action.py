@@ -29,6 +29,7 @@ INPUTS = {
     "changed-only",
     "fail-on",
     "python-version",
+    "summary-report",
 }
 
 

@@ -223,3 +223,32 @@ def test_html_is_self_contained_and_shows_hostile_names_as_text(tmp_path) -> Non
     assert "<b>bold" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
     assert "&lt;script&gt;alert(1)&lt;script&gt; [x](javascript:alert(2)) *b* &amp;amp;" in text
     assert 'href="vault/plain.md"' in text  # relative to the page's folder
+
+
+def _summary_step() -> str:
+    import yaml
+    from conftest import ROOT
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if s.get("name", "").endswith("job summary")]
+    return step["run"]
+
+
+def test_the_action_writes_the_markdown_report_to_the_job_summary(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    vault = _vault(tmp_path / "repo" / "vault", {"a.md": "[[Missing Thing]]\n", "b.md": "[[Missing Thing]]\n"})
+    summary = tmp_path / "summary.md"
+    for flag, expect in (("true", True), ("false", False)):
+        summary.write_text("before\n", encoding="utf-8")
+        env = {**os.environ, "NOTELINT_PYTHON": sys.executable, "INPUT_PATHS": "vault\n",
+               "INPUT_CONFIG": "", "INPUT_SUMMARY_REPORT": flag, "RUNNER_TEMP": str(tmp_path),
+               "GITHUB_STEP_SUMMARY": str(summary)}
+        r = subprocess.run(["bash", "-eo", "pipefail", "-c", _summary_step()], cwd=vault.parent,
+                           env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        text = summary.read_text(encoding="utf-8")
+        assert text.startswith("before\n")
+        assert ("# notelint vault report" in text and "| Missing Thing | 2 | 2 |" in text) is expect
