@@ -317,7 +317,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         print(f"notelint: warning: {warning}", file=sys.stderr)
     # A baseline (`--baseline`, as in check) filters `findings` here, before the model
     # sees them: the report then shows only what is new since the baseline.
-    report = model.build(linter, findings, old, args.compare or "")
+    report = model.build(linter, findings, old, args.compare or "", fingerprints=args.format == "json")
     text = _render_report(report, args.format, args.output)
     if args.output:
         try:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from lint import __version__
@@ -35,12 +37,20 @@ class CompareError(Exception):
 
 
 def build(linter: Linter, findings: list[Finding], compare: Mapping[str, Any] | None = None,
-          compare_name: str = "") -> dict[str, Any]:
+          compare_name: str = "", fingerprints: bool = True) -> dict[str, Any]:
     """The report of `findings` (one run of `linter`, after suppressions; with a baseline,
-    after the baseline too), compared with an earlier report when `compare` is given."""
+    after the baseline too), compared with an earlier report when `compare` is given.
+    Without `fingerprints` (only the JSON and --compare use them), `fingerprints` is {}."""
     notes = list(linter.report_paths)
     by_rule = Counter(f.rule for f in findings)
     meta = {f.rule: (f.code, f.severity.value) for f in findings}
+    # fixable[rule] = [by --fix, by --fix --unsafe-fixes]
+    fixable: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for f in findings:
+        if f.fix is not None:
+            counts = fixable[f.rule]
+            counts[0] += applicable(f, False)
+            counts[1] += applicable(f, True)
     enabled = {r.name for r in linter.rules}
     missing, broken_per_note = _missing_targets(linter, findings)
     report: dict[str, Any] = {
@@ -55,14 +65,13 @@ def build(linter: Linter, findings: list[Finding], compare: Mapping[str, Any] | 
         "broken_links": sum(broken_per_note.values()),
         "rules": [
             {"rule": rule, "code": meta[rule][0], "severity": meta[rule][1], "findings": n,
-             "fix": sum(1 for f in findings if f.rule == rule and applicable(f, False)),
-             "unsafe_fix": sum(1 for f in findings if f.rule == rule and applicable(f, True))}
+             "fix": fixable[rule][0], "unsafe_fix": fixable[rule][1]}
             for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         # What `check --fix` and `check --fix --unsafe-fixes` would repair (the second
         # includes the first).
-        "fixable": {"fix": sum(1 for f in findings if applicable(f, False)),
-                    "unsafe_fixes": sum(1 for f in findings if applicable(f, True))},
+        "fixable": {"fix": sum(c[0] for c in fixable.values()),
+                    "unsafe_fixes": sum(c[1] for c in fixable.values())},
         "folders": _folders(notes, findings, broken_per_note),
         "missing_targets": missing,
         "top_notes": _top_notes(findings),
@@ -71,7 +80,7 @@ def build(linter: Linter, findings: list[Finding], compare: Mapping[str, Any] | 
         "ambiguous_links": [{"path": f.path, "line": f.line, "message": f.message}
                             for f in findings if f.rule == "ambiguous-link"]
         if "ambiguous-link" in enabled else None,
-        "fingerprints": _fingerprints(findings),
+        "fingerprints": _fingerprints(findings) if fingerprints or compare is not None else {},
         "compare": None,
     }
     if compare is not None:
@@ -122,10 +131,10 @@ class _Target:
     __slots__ = ("written", "notes", "links", "suggestions")
 
     def __init__(self) -> None:
-        self.written: Counter[str] = Counter()
-        self.notes: Counter[str] = Counter()  # linking note -> links from it
+        self.written: dict[str, int] = {}
+        self.notes: dict[str, int] = {}  # linking note -> links from it
         self.links = 0
-        self.suggestions: Counter[str] = Counter()
+        self.suggestions: dict[str, int] = {}
 
 
 def _missing_targets(linter: Linter, findings: list[Finding]) -> tuple[list[dict[str, Any]], Counter[str]]:
@@ -133,27 +142,41 @@ def _missing_targets(linter: Linter, findings: list[Finding]) -> tuple[list[dict
     them, then links, then name; and the broken links of each note."""
     profile = linter.config.resolution
     groups: dict[str, _Target] = {}
+    keys: dict[str, str] = {}  # target as written -> its group
+    hints: dict[tuple, str | None] = {}  # the same help and fix, the same suggestion
     per_note: Counter[str] = Counter()
-    spans: dict[str, dict[tuple[int, int], Link]] = {}
+    notes: dict[str, tuple[tuple[Link, ...], list[int]]] = {}
     for f in findings:
         if f.rule != "broken-link":
             continue
-        if f.path not in spans:
-            spans[f.path] = {(link.target_start, link.target_end): link for link in _links(linter, f.path)}
-        link = spans[f.path].get((f.start, f.end))
+        if f.path not in notes:
+            links = _links(linter, f.path)
+            notes[f.path] = (links, list(map(attrgetter("target_start"), links)))
+        link = _link_at(*notes[f.path], f.start, f.end)
         if link is None or not link.target:
             continue
-        res = linter.vault.resolve(link.target, f.path, profile)
-        if res.path is not None or res.outside:
-            continue  # a normalisation mismatch, or a path out of the vault: nothing to create
+        target = link.target
+        # Only a non-ASCII target can resolve and still be reported (a normalisation
+        # mismatch), and only a relative one can leave the vault: no other needs asking.
+        if not target.isascii() or target.strip().replace("\\", "/").startswith(("./", "../")):
+            res = linter.vault.resolve(target, f.path, profile)
+            if res.path is not None or res.outside:
+                continue  # nothing to create: the note exists, or the path leaves the vault
         per_note[f.path] += 1
-        group = groups.setdefault(target_key(link.target), _Target())
-        group.written[link.target.strip()] += 1
-        group.notes[f.path] += 1
+        key = keys.get(target)
+        if key is None:
+            key = keys[target] = target_key(target)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Target()
+        shown = target.strip()
+        group.written[shown] = group.written.get(shown, 0) + 1
+        group.notes[f.path] = group.notes.get(f.path, 0) + 1
         group.links += 1
-        hint = suggestion_of(f)
+        memo = (f.help, f.fix)
+        hint = hints[memo] if memo in hints else hints.setdefault(memo, suggestion_of(f))
         if hint is not None:
-            group.suggestions[hint] += 1
+            group.suggestions[hint] = group.suggestions.get(hint, 0) + 1
     rows = []
     for group in groups.values():
         # most often written; among equals, the first in code point order (stable)
@@ -164,6 +187,17 @@ def _missing_targets(linter: Linter, findings: list[Finding]) -> tuple[list[dict
                      "suggestion": hint, "examples": [p for p, _ in examples]})
     rows.sort(key=lambda r: (-r["notes"], -r["links"], r["target"]))
     return rows, per_note
+
+
+def _link_at(links: tuple[Link, ...], starts: list[int], start: int, end: int) -> Link | None:
+    """The link whose target is the finding's span. Links come in the order of the text,
+    but a reference link's target is its definition's, elsewhere: then search them all."""
+    i = bisect_left(starts, start)
+    while i < len(links) and starts[i] == start:
+        if links[i].target_end == end:
+            return links[i]
+        i += 1
+    return next((link for link in links if link.target_start == start and link.target_end == end), None)
 
 
 def _links(linter: Linter, rel: str) -> tuple[Link, ...]:
