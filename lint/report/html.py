@@ -39,7 +39,7 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--card); position: sticky; top: 0; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td { overflow-wrap: anywhere; } code { font-size: .85em; }
+td { overflow-wrap: anywhere; } code { font-size: .85em; } td code { white-space: nowrap; }
 svg { width: 100%; height: auto; display: block; }
 svg text { fill: var(--fg); font: 12px system-ui, sans-serif; }
 .b1 { fill: var(--bad); } .b2 { fill: var(--bar2); }
