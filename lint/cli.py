@@ -54,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--github-review", action="store_true",
                    help="also post a pull request review suggesting the fixable findings' fixes")
 
+    rp = sub.add_parser("report", help="a vault health report: what to fix first (HTML, Markdown, JSON)")
+    rp.add_argument("paths", nargs="*", default=None, help="files or folders to report on (default: .)")
+    rp.add_argument("--format", choices=("html", "markdown", "json"), default="markdown",
+                    help="default: markdown")
+    rp.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (default: stdout)")
+    rp.add_argument("--compare", default=None, metavar="OLD.json",
+                    help="say what changed since an earlier `report --format json`")
+    rp.add_argument("--select", type=_csv, default=None, metavar="RULES")
+    rp.add_argument("--extend-select", type=_csv, default=None, metavar="RULES")
+    rp.add_argument("--ignore", type=_csv, default=None, metavar="RULES")
+    rp.add_argument("--config", default=None, help="use this config file instead of discovery")
+    rp.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    rp.add_argument("--cache-dir", default=None, help="default: .notelint_cache at the vault root")
+
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--output-format", choices=("text", "json"), default="text")
     d = sub.add_parser("rule", help="show a rule's documentation")
@@ -155,7 +169,7 @@ def _cannot_write(e: Exception) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("check", "rules", "rule", "explain", "schema")
+    commands = ("check", "report", "rules", "rule", "explain", "schema")
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check", *argv]  # `notelint PATHS` means `notelint check PATHS`
     args = build_parser().parse_args(argv)
@@ -163,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # stdout is None when notelint was started with it closed (`>&-`)
     out: TextIO = _Output(sys.stdout) if sys.stdout is not None else io.StringIO()  # type: ignore[assignment]
     command = {"rules": cmd_rules, "rule": cmd_rule, "schema": cmd_schema,
-               "explain": cmd_explain}.get(args.command, cmd_check)
+               "explain": cmd_explain, "report": cmd_report}.get(args.command, cmd_check)
     try:
         code = command(args, out)
         out.flush()  # a reader that left, or a full disk, is noticed here at the latest
@@ -176,12 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lint.config import ConfigError
         from lint.engine import UsageError
         from lint.parallel import WorkerDied
+        from lint.report.model import CompareError
 
         try:
             from schemas.registry import SchemaError
         except Exception:  # noqa: BLE001
             SchemaError = ConfigError  # noqa: N806
-        if isinstance(e, ConfigError | UsageError | SchemaError | WorkerDied):
+        if isinstance(e, ConfigError | UsageError | SchemaError | WorkerDied | CompareError):
             print(f"notelint: error: {e}", file=sys.stderr)
             return EXIT_ERROR
         raise
@@ -308,6 +323,52 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             return code
     get_reporter(fmt)(findings, out, ctx)
     return _exit_code(findings, args)
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """`notelint report`: one run as `check` makes it (same discovery, config and
+    cache), rendered as what to fix first. Exits 0 whatever it finds: it is a report."""
+    from lint.engine import Linter, Request
+    from lint.report import model
+
+    old = model.load_compare(args.compare) if args.compare else None
+    request = Request(paths=args.paths or ["."], cwd=os.getcwd(), config_file=args.config,
+                      overrides=_overrides(args), cache=not args.no_cache, cache_dir=args.cache_dir,
+                      progress=True, keep_facts=True)
+    linter = Linter(request)
+    findings = linter.run()
+    for warning in linter.warnings:
+        print(f"notelint: warning: {warning}", file=sys.stderr)
+    # A baseline (`--baseline`, as in check) filters `findings` here, before the model
+    # sees them: the report then shows only what is new since the baseline.
+    report = model.build(linter, findings, old, args.compare or "", fingerprints=args.format == "json")
+    text = _render_report(report, args.format, args.output)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+                f.write(text)
+        except OSError as e:
+            print(f"notelint: error: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_ERROR
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _render_report(report: dict, fmt: str, output: str | None) -> str:
+    if fmt == "json":
+        from lint.report.json_out import render
+
+        return render(report)
+    if fmt == "markdown":
+        from lint.report.markdown import render as render_md
+
+        return render_md(report)
+    from lint.report.html import render as render_html
+
+    # Links to notes are relative to where the page is written.
+    here = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
+    return render_html(report, here)
 
 
 def _exit_code(findings, args: argparse.Namespace) -> int:

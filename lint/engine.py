@@ -57,6 +57,7 @@ class Request:
     cache_dir: str | None = None
     jobs: int | None = None  # worker processes; None: decide by size
     progress: bool = False
+    keep_facts: bool = False  # keep every note's links after the run (`notelint report`)
 
 
 _REPORT_IT = "this is a notelint bug; please report it"
@@ -414,7 +415,8 @@ class Linter:
             self.cache.files[p.path] = (p.stat, p.digest, p.cross_key, local, export)
             if p.skip is None and not callable(p._facts):
                 self.cache.put_facts(p.path, p.facts_blob)
-                if isinstance(p._facts, bytes) and not p.directives and not self.vault_rules:
+                if (isinstance(p._facts, bytes) and not p.directives and not self.vault_rules
+                        and not self.request.keep_facts):
                     # From a worker, which also made the note's cross-note findings:
                     # nothing in this run reads these again, and the cache has them
                     # (50,000 notes' worth is 115 MB).

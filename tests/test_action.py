@@ -30,6 +30,7 @@ INPUTS = {
     "fail-on",
     "allow-code",
     "python-version",
+    "summary-report",
 }
 
 
