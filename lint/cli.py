@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also publish a GitHub check run with every finding as an annotation")
     c.add_argument("--github-review", action="store_true",
                    help="also post a pull request review suggesting the fixable findings' fixes")
+    c.add_argument("--write-baseline", default=None, metavar="FILE",
+                   help="record every current finding in FILE and exit 0")
+    c.add_argument("--baseline", default=None, metavar="FILE",
+                   help="hide the findings recorded in FILE (default: the config's `baseline`)")
+    c.add_argument("--changed-since", default=None, metavar="REF",
+                   help="report on the notes changed since git REF, and the notes whose links "
+                        "a deletion or rename since REF broke")
+    c.add_argument("--pre-commit-refs", action="store_true",
+                   help="--changed-since $PRE_COMMIT_FROM_REF when pre-commit sets it (pre-push); "
+                        "else the whole vault")
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--output-format", choices=("text", "json"), default="text")
@@ -222,6 +232,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                       stdin_text=stdin_text, cache=not args.no_cache, cache_dir=args.cache_dir,
                       progress=True)
     linter = Linter(request)
+    changes = _changed_since(linter, args)
     if args.verbose:
         print(f"notelint: vault root {linter.root}; config {linter.config.source or '(none)'}; "
               f"{len(linter.vault.files):,} files indexed; reporting on "
@@ -256,6 +267,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 findings = again
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
             not_fixed = {p.path for p in problems}
+    if args.write_baseline:
+        return _write_baseline(linter, findings, args.write_baseline)
+    findings = _apply_baseline(linter, findings, args, changes)
     fmt = _format(args, out)
     from lint.fix import applicable
 
@@ -284,6 +298,58 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             return code
     get_reporter(fmt)(findings, out, ctx)
     return _exit_code(findings, args)
+
+
+def _changed_since(linter, args: argparse.Namespace):
+    """With --changed-since, narrow the notes reported on; returns git's changes."""
+    from lint import changed
+
+    ref = args.changed_since
+    if ref is None and args.pre_commit_refs:
+        ref = os.environ.get("PRE_COMMIT_FROM_REF") or None
+    if ref is None:
+        return None
+    changes = changed.changes_since(linter.root, ref)
+    linter.report_paths = changed.report_paths(linter, changes)
+    return changes
+
+
+def _write_baseline(linter, findings, path: str) -> int:
+    from functools import partial
+
+    from lint import baseline
+
+    count = baseline.write(path, findings, partial(baseline.note_text, linter))
+    print(f"notelint: recorded {count:,} findings in {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _apply_baseline(linter, findings, args: argparse.Namespace, changes) -> list:
+    """Hide what the baseline records (--baseline, else the config's `baseline`)."""
+    from functools import partial
+
+    from lint import baseline, changed
+
+    path = args.baseline
+    if path is None and linter.config.baseline:
+        folder = os.path.dirname(linter.config.source) if linter.config.source else str(linter.root)
+        path = os.path.join(folder, linter.config.baseline)
+    if path is None:
+        return findings
+    found = baseline.load(path)
+    renames = changed.baseline_renames(linter.root, path)
+    if changes is not None:
+        renames = {**changes.renames, **renames}
+    whole = changes is None and set(linter.vault.note_paths) <= set(linter.report_paths)
+    outcome = baseline.apply(found, findings, partial(baseline.note_text, linter), renames,
+                             reported=set(linter.report_paths), rules={r.name for r in linter.rules},
+                             vault=set(linter.vault.files) if whole else None)
+    if not args.quiet and (outcome.hidden or outcome.unused):
+        stale = (f"; {outcome.unused:,} recorded no longer occur (run --write-baseline to shrink it)"
+                 if outcome.unused else "")
+        print(f"notelint: {outcome.hidden:,} findings hidden by the baseline {path}{stale}",
+              file=sys.stderr)
+    return outcome.kept
 
 
 def _exit_code(findings, args: argparse.Namespace) -> int:
