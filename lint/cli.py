@@ -366,6 +366,10 @@ def _publish(findings, ctx, fmt: str, out: TextIO) -> int | None:
     try:
         url = publish_check_run(findings, ctx, os.environ, sys.stderr)
         print(f"notelint: check run published: {url}", file=sys.stderr)
+        if fmt != "github":  # the github reporter writes the job summary itself
+            from lint.reporters.github import write_summary
+
+            write_summary(findings, ctx, os.environ)
     except CheckRunUnavailable as e:
         print(f"notelint: cannot create a check run ({e}); "
               "falling back to workflow-command annotations", file=sys.stderr)

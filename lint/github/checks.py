@@ -61,10 +61,13 @@ def annotation(finding: Finding, root: str) -> dict[str, Any]:
     return ann
 
 
-def conclusion(findings: list[Finding]) -> str:
-    # Mirrors the exit code: only error-level findings fail. Neutral still passes a
-    # required check but shows there is something to look at.
-    if any(f.severity is Severity.ERROR for f in findings):
+def conclusion(findings: list[Finding], fail_on: str = "error") -> str:
+    """`failure` exactly when the action's step fails (its `fail-on`: error, warning or
+    never; the command alone fails on errors). Findings that do not fail it give
+    neutral, which passes a required check but shows there is something to look at."""
+    errors = any(f.severity is Severity.ERROR for f in findings)
+    warnings = any(f.severity is Severity.WARNING for f in findings)
+    if (fail_on == "error" and errors) or (fail_on == "warning" and (errors or warnings)):
         return "failure"
     return "neutral" if findings else "success"
 
@@ -155,7 +158,9 @@ def publish_check_run(
     ] or [[]]
     title = f"notelint: {counts_phrase(findings)}"
     text = summary(findings, ctx)
-    done = {"status": "completed", "conclusion": conclusion(findings)}
+    # The action passes its fail-on and check name through the environment.
+    done = {"status": "completed",
+            "conclusion": conclusion(findings, env.get("NOTELINT_FAIL_ON") or "error")}
 
     repo: Repository = github.get_repo(event.repository)
     try:
@@ -163,7 +168,7 @@ def publish_check_run(
         # so a run never looks finished while annotations are still arriving.
         first = {"status": "in_progress"} if len(chunks) > 1 else done
         run = repo.create_check_run(
-            name=CHECK_NAME,
+            name=env.get("NOTELINT_CHECK_NAME") or CHECK_NAME,
             head_sha=event.head_sha,
             output=_output(title, text, chunks[0]),
             **first,
