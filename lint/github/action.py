@@ -57,7 +57,7 @@ def build_command(env: Mapping[str, str], targets: Sequence[str], extra: Sequenc
     if _flag(env.get("INPUT_GITHUB_REVIEW"), False):
         cmd += ["--github-review"]
     cache = (env.get("NOTELINT_CACHE_DIR") or "").strip()
-    if cache:
+    if cache and _flag(env.get("INPUT_CACHE"), True):  # the folder actions/cache keeps
         cmd += ["--cache-dir", cache]
     cmd += shlex.split(env.get("INPUT_ARGS") or "")
     cmd += ["--", *targets] if targets else []
