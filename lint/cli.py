@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also publish a GitHub check run with every finding as an annotation")
     c.add_argument("--github-review", action="store_true",
                    help="also post a pull request review suggesting the fixable findings' fixes")
+    c.add_argument("--write-baseline", default=None, metavar="FILE",
+                   help="record every current finding in FILE and exit 0")
+    c.add_argument("--baseline", default=None, metavar="FILE",
+                   help="hide the findings recorded in FILE (default: the config's `baseline`)")
+    c.add_argument("--changed-since", default=None, metavar="REF",
+                   help="report on the notes changed since git REF, and the notes whose links "
+                        "a deletion or rename since REF broke")
+    c.add_argument("--pre-commit-refs", action="store_true",
+                   help="--changed-since $PRE_COMMIT_FROM_REF when pre-commit sets it (pre-push); "
+                        "else the whole vault")
 
     rp = sub.add_parser("report", help="a vault health report: what to fix first (HTML, Markdown, JSON)")
     rp.add_argument("paths", nargs="*", default=None, help="files or folders to report on (default: .)")
@@ -67,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--config", default=None, help="use this config file instead of discovery")
     rp.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     rp.add_argument("--cache-dir", default=None, help="default: .notelint_cache at the vault root")
+    rp.add_argument("--baseline", default=None, metavar="FILE",
+                    help="leave out the findings this baseline records (default: the config's)")
+    rp.add_argument("-q", "--quiet", action="store_true", help="no remark on stderr")
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--output-format", choices=("text", "json"), default="text")
@@ -233,7 +246,7 @@ def _overrides(args: argparse.Namespace) -> dict:
         value = getattr(args, key)
         if value is not None:
             out[key.replace("_", "-")] = value
-    if args.allow_code is not None:
+    if getattr(args, "allow_code", None) is not None:  # `report` has no such flag
         out["allow-code"] = args.allow_code
     return out
 
@@ -257,6 +270,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                       stdin_text=stdin_text, cache=not args.no_cache, cache_dir=args.cache_dir,
                       progress=True)
     linter = Linter(request)
+    changes = _changed_since(linter, args)
     if args.verbose:
         for note in linter.discovery.notes:
             print(f"notelint: {note}", file=sys.stderr)
@@ -295,6 +309,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 findings = again
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
             not_fixed = {p.path for p in problems}
+    if args.write_baseline:
+        return _write_baseline(linter, findings, args.write_baseline)
+    findings = _apply_baseline(linter, findings, args, changes)
     fmt = _format(args)
     from lint.fix import applicable
 
@@ -339,8 +356,9 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     findings = linter.run()
     for warning in linter.warnings:
         print(f"notelint: warning: {warning}", file=sys.stderr)
-    # A baseline (`--baseline`, as in check) filters `findings` here, before the model
-    # sees them: the report then shows only what is new since the baseline.
+    # A baseline (`--baseline` or the config's, as in check) hides what it records: the
+    # report then shows what is new since the baseline.
+    findings = _apply_baseline(linter, findings, args, None)
     report = model.build(linter, findings, old, args.compare or "", fingerprints=args.format == "json")
     text = _render_report(report, args.format, args.output)
     if args.output:
@@ -371,6 +389,58 @@ def _render_report(report: dict, fmt: str, output: str | None) -> str:
     return render_html(report, here)
 
 
+def _changed_since(linter, args: argparse.Namespace):
+    """With --changed-since, narrow the notes reported on; returns git's changes."""
+    from lint import changed
+
+    ref = args.changed_since
+    if ref is None and args.pre_commit_refs:
+        ref = os.environ.get("PRE_COMMIT_FROM_REF") or None
+    if ref is None:
+        return None
+    changes = changed.changes_since(linter.root, ref)
+    linter.report_paths = changed.report_paths(linter, changes)
+    return changes
+
+
+def _write_baseline(linter, findings, path: str) -> int:
+    from functools import partial
+
+    from lint import baseline
+
+    count = baseline.write(path, findings, partial(baseline.note_text, linter))
+    print(f"notelint: recorded {count:,} findings in {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _apply_baseline(linter, findings, args: argparse.Namespace, changes) -> list:
+    """Hide what the baseline records (--baseline, else the config's `baseline`)."""
+    from functools import partial
+
+    from lint import baseline, changed
+
+    path = args.baseline
+    if path is None and linter.config.baseline:
+        folder = os.path.dirname(linter.config.source) if linter.config.source else str(linter.root)
+        path = os.path.join(folder, linter.config.baseline)
+    if path is None:
+        return findings
+    found = baseline.load(path)
+    renames = changed.baseline_renames(linter.root, path)
+    if changes is not None:
+        renames = {**changes.renames, **renames}
+    whole = changes is None and set(linter.vault.note_paths) <= set(linter.report_paths)
+    outcome = baseline.apply(found, findings, partial(baseline.note_text, linter), renames,
+                             reported=set(linter.report_paths), rules={r.name for r in linter.rules},
+                             vault=set(linter.vault.files) if whole else None)
+    if not args.quiet and (outcome.hidden or outcome.unused):
+        stale = (f"; {outcome.unused:,} recorded no longer occur (run --write-baseline to shrink it)"
+                 if outcome.unused else "")
+        print(f"notelint: {outcome.hidden:,} findings hidden by the baseline {path}{stale}",
+              file=sys.stderr)
+    return outcome.kept
+
+
 def _exit_code(findings, args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
@@ -385,6 +455,10 @@ def _publish(findings, ctx, fmt: str, out: TextIO) -> int | None:
     try:
         url = publish_check_run(findings, ctx, os.environ, sys.stderr)
         print(f"notelint: check run published: {url}", file=sys.stderr)
+        if fmt != "github":  # the github reporter writes the job summary itself
+            from lint.reporters.github import write_summary
+
+            write_summary(findings, ctx, os.environ)
     except CheckRunUnavailable as e:
         print(f"notelint: cannot create a check run ({e}); "
               "falling back to workflow-command annotations", file=sys.stderr)

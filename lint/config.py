@@ -51,6 +51,7 @@ class Config(_Model):
     resolution: Literal["obsidian", "quartz"] = "obsidian"
     max_file_size: int = Field(default=10 * 1024 * 1024, ge=1)
     rules: dict[str, dict[str, Any]] = {}
+    baseline: str | None = Field(default=None, description="a baseline file, relative to the config file")
 
     # Not config keys: where the config came from and the vault root.
     root: str = Field(default="", exclude=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -31,6 +32,10 @@ INPUTS = {
     "allow-code",
     "python-version",
     "summary-report",
+    "check-name",
+    "baseline",
+    "github-review",
+    "cache",
 }
 
 
@@ -73,16 +78,43 @@ def test_every_input_reaches_the_scripts_through_env_or_with() -> None:
             assert f'"{key}"' in DRIVER, key
 
 
-def test_only_setup_python_from_outside() -> None:
+def test_only_setup_python_and_cache_from_outside() -> None:
     uses = [s["uses"] for s in steps() if "uses" in s]
-    assert [u.split("@")[0] for u in uses] == ["actions/setup-python"]
+    assert [u.split("@")[0] for u in uses] == ["actions/setup-python", "actions/cache", "actions/cache"]
 
 
 def test_installs_from_the_action_path_into_a_venv_under_runner_temp() -> None:
     [install] = [s for s in steps() if s.get("id") == "install"]
     script = install["run"]
-    assert '"$RUNNER_TEMP/notelint-venv"' in script
+    assert install["env"]["NOTELINT_VENV"] == "${{ steps.keys.outputs.venv }}"
+    assert install["env"]["PIP_CACHE_DIR"] == "${{ steps.keys.outputs.pip-dir }}"
     assert 'pip install --disable-pip-version-check --quiet "$GITHUB_ACTION_PATH"' in script
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_cache_keys_name_the_action_code(tmp_path: Path) -> None:
+    """The keys step, run for real on this checkout: a key changes with notelint's code,
+    so pip's cache and the venv are never those of another version."""
+    [keys] = [s for s in steps() if s.get("id") == "keys"]
+    out = tmp_path / "out"
+
+    def run(action_path: Path) -> dict[str, str]:
+        out.write_text("", encoding="utf-8")
+        env = {"GITHUB_ACTION_PATH": str(action_path), "GITHUB_OUTPUT": str(out), "RUNNER_OS": "Linux",
+               "RUNNER_TEMP": str(tmp_path), "NOTELINT_PYTHON_VERSION": "3.12.1", "PATH": os.environ["PATH"]}
+        subprocess.run(["bash", "-e", "-c", keys["run"]], env=env, check=True)
+        return read_outputs(str(out))
+
+    first = run(ROOT)
+    assert first["pip"].startswith("notelint-pip-Linux-3.12.1-") and len(first["pip"]) > 30
+    assert first["lint"].startswith("notelint-cache-Linux-")
+    assert run(ROOT) == first
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "lint", copy / "lint")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    (copy / "schemas").mkdir()
+    (copy / "lint" / "cli.py").write_text("# changed\n", encoding="utf-8")
+    assert run(copy)["pip"] != first["pip"]
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
@@ -237,3 +269,16 @@ def test_the_documented_workflow() -> None:
     for step in job["steps"]:
         assert "${{" not in step.get("run", "")
     assert "pull_request_target" in text  # and the docs say why not to use it
+
+
+def test_command_with_baseline_review_and_cache() -> None:
+    env = {"INPUT_CHECK_RUN": "false", "INPUT_BASELINE": "base line.json", "INPUT_GITHUB_REVIEW": "true",
+           "NOTELINT_CACHE_DIR": "/tmp/runner/notelint-cache"}
+    cmd = build_command(env, ["vault"], ["--changed-since", "abc"])
+    assert cmd[1:] == ["check", "--changed-since", "abc", "--output-format", "github",
+                       "--no-allow-code", "--baseline", os.path.abspath("base line.json"), "--github-review",
+                       "--cache-dir", "/tmp/runner/notelint-cache", "--", "vault"]
+    # Without the cache input, notelint's own cache folder is used as usual.
+    plain = build_command({"INPUT_CHECK_RUN": "false", "INPUT_CACHE": "false",
+                           "NOTELINT_CACHE_DIR": "/x"}, ["vault"])
+    assert "--cache-dir" not in plain and "--baseline" not in plain and "--github-review" not in plain

@@ -52,8 +52,10 @@ def needs_rule(name: str) -> None:
 def test_manifest_declares_both_hooks() -> None:
     h = hooks()
     assert set(h) == {"notelint", "notelint-vault"}
+    assert h["notelint"]["entry"] == "notelint check"
+    # pre-push: what the pushed commits broke (PRE_COMMIT_FROM_REF); manual: everything
+    assert h["notelint-vault"]["entry"] == "notelint check --pre-commit-refs"
     for hook in h.values():
-        assert hook["entry"] == "notelint check"
         assert hook["language"] == "python"
         assert hook["require_serial"] is True
     assert h["notelint"]["types"] == ["markdown"]
@@ -267,3 +269,56 @@ def test_fix_works_as_a_hook_argument(hook_repo, vault_repo, pre_commit) -> None
     assert done.returncode == 1
     assert "files were modified by this hook" in done.stdout
     assert "market’s" in (vault_repo / "market.md").read_text(encoding="utf-8")
+
+
+def push_setup(hook_repo: Path, vault_repo: Path, pre_commit: Run, tmp_path: Path) -> Path:
+    """The notelint-vault hook installed as a real pre-push hook, and a bare remote."""
+    rev = git(hook_repo, "rev-parse", "HEAD")
+    config = {"repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "notelint-vault"}]}]}
+    write(vault_repo, {".pre-commit-config.yaml": yaml.safe_dump(config)})
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(vault_repo, "remote", "add", "origin", str(remote))
+    done = pre_commit("install", "--hook-type", "pre-push")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return remote
+
+
+def push(repo: Path, pre_commit_home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=repo, capture_output=True,
+                          text=True, env=clean_env(PRE_COMMIT_HOME=str(pre_commit_home)), timeout=600)
+
+
+@needs_git
+@needs_pre_commit
+def test_pre_push_reports_only_what_the_pushed_commits_broke(
+    hook_repo, vault_repo, pre_commit, pre_commit_home, tmp_path
+) -> None:
+    needs_rule("broken-link")
+    push_setup(hook_repo, vault_repo, pre_commit, tmp_path)
+    write(vault_repo, {"Target.md": GOOD, "linker.md": "---\ntitle: L\n---\n\nSee [[Target]].\n",
+                       "old/bad.md": BAD})
+    git(vault_repo, "add", "-A")
+    git(vault_repo, "commit", "-q", "-m", "notes with an old problem")
+    # The first push of a branch with its root commit: the whole vault is checked.
+    first = push(vault_repo, pre_commit_home)
+    assert first.returncode != 0 and "old/bad.md:3:10: FM002" in first.stdout + first.stderr
+    git(vault_repo, "push", "-q", "--no-verify", "origin", "HEAD:main")
+
+    # A push that breaks nothing passes, though the vault has an old problem.
+    write(vault_repo, {"new.md": "---\ntitle: New\n---\n\nLinks [[Good]] and [[Target]].\n",
+                       "Good.md": GOOD})
+    git(vault_repo, "add", "-A")
+    git(vault_repo, "commit", "-q", "-m", "new notes")
+    clean = push(vault_repo, pre_commit_home)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    # A rename breaks the unchanged linker: the push is refused and names it alone.
+    git(vault_repo, "mv", "Target.md", "Renamed.md")
+    git(vault_repo, "commit", "-q", "-m", "rename")
+    done = push(vault_repo, pre_commit_home)
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out
+    assert "linker.md:5:" in out and "new.md:5:" in out and "broken-link" in out, out
+    assert "old/bad.md" not in out, out
+    assert git(tmp_path / "remote.git", "rev-parse", "main") != git(vault_repo, "rev-parse", "HEAD")

@@ -15,10 +15,13 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from lint.github.changed import changed_notes
+from lint.github.changed import changed_base, changed_notes
 from lint.github.event import load_event
 
 FAIL_ON = ("error", "warning", "never")
+# Not the job's name in the documented workflow ("notelint"): two checks of one name
+# make a required check ambiguous.
+CHECK_NAME = "notelint findings"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -36,8 +39,8 @@ def notelint_command() -> list[str]:
     return [sys.executable, "-P", "-m", "lint.cli"]
 
 
-def build_command(env: Mapping[str, str], targets: Sequence[str]) -> list[str]:
-    cmd = [*notelint_command(), "check"]
+def build_command(env: Mapping[str, str], targets: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    cmd = [*notelint_command(), "check", *extra]
     config = (env.get("INPUT_CONFIG") or "").strip()
     if config:
         cmd += ["--config", config]
@@ -51,6 +54,14 @@ def build_command(env: Mapping[str, str], targets: Sequence[str]) -> list[str]:
     # Schema code from the checkout runs only when the workflow says so, never because
     # the checkout's own config does (issue 17).
     cmd.append("--allow-code" if _flag(env.get("INPUT_ALLOW_CODE"), False) else "--no-allow-code")
+    baseline = (env.get("INPUT_BASELINE") or "").strip()
+    if baseline:
+        cmd += ["--baseline", os.path.abspath(baseline)]
+    if _flag(env.get("INPUT_GITHUB_REVIEW"), False):
+        cmd += ["--github-review"]
+    cache = (env.get("NOTELINT_CACHE_DIR") or "").strip()
+    if cache and _flag(env.get("INPUT_CACHE"), True):  # the folder actions/cache keeps
+        cmd += ["--cache-dir", cache]
     cmd += shlex.split(env.get("INPUT_ARGS") or "")
     cmd += ["--", *targets] if targets else []
     return cmd
@@ -89,6 +100,13 @@ def set_outputs(env: Mapping[str, str], values: Mapping[str, str]) -> None:
             fh.writelines(f"{k}={v}\n" for k, v in values.items())
 
 
+def write_step_summary(env: Mapping[str, str], text: str) -> None:
+    path = env.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8", newline="\n") as fh:
+            fh.write("\n" + text)
+
+
 def decide(fail_on: str, returncode: int, counts: Mapping[str, str]) -> int:
     """The step's exit code under `fail-on`."""
     if returncode not in (0, 1):
@@ -114,13 +132,25 @@ def main(env: Mapping[str, str] | None = None) -> int:
     targets = roots
     cwd = "."
     event = load_event(env)
-    if _flag(env.get("INPUT_CHANGED_ONLY"), False) and event.pr_number is not None:
+    since: list[str] = []
+    base = None
+    changed_only = _flag(env.get("INPUT_CHANGED_ONLY"), False) and event.pr_number is not None
+    if changed_only:
+        base = changed_base(event, os.getcwd())
+    if base is not None:
+        # The notes the pull request changes, and those whose links a deletion or
+        # rename in it broke (issue 14): notelint asks git itself.
+        since = ["--changed-since", base]
+    elif changed_only:
         changed = changed_notes(event, env, os.getcwd(), roots)
+        print("notelint: the pull request's base commit is not fetched (use fetch-depth: 2): "
+              "notes whose links a deletion or rename broke are not seen")
         if changed is None:
             print("notelint: cannot list the pull request's changed files; checking all of them")
         elif not changed:
             print("notelint: the pull request changes no notes")
             set_outputs(env, {"errors": "0", "warnings": "0", "notices": "0"})
+            write_step_summary(env, "### notelint: the pull request changes no notes\n")
             return 0
         else:
             # The vault is still indexed whole; only these files are reported on.
@@ -129,12 +159,16 @@ def main(env: Mapping[str, str] | None = None) -> int:
             if cwd != ".":
                 targets = [os.path.relpath(p, cwd) for p in changed]
 
-    cmd = build_command(env, targets)
+    cmd = build_command(env, targets, since)
     with tempfile.TemporaryDirectory() as tmp:
         # notelint writes its counts as step outputs; catch them to apply fail-on.
         outputs = os.path.join(tmp, "outputs")
         # Annotation paths are relative to the repository root, wherever notelint runs.
-        child_env = {"GITHUB_WORKSPACE": os.getcwd()} | env | {"GITHUB_OUTPUT": outputs}
+        # The check run's conclusion follows fail-on, under the name chosen.
+        child_env = ({"GITHUB_WORKSPACE": os.getcwd()} | env
+                     | {"GITHUB_OUTPUT": outputs, "NOTELINT_FAIL_ON": fail_on,
+                        "NOTELINT_CHECK_NAME": (env.get("INPUT_CHECK_NAME") or "").strip()
+                        or CHECK_NAME})
         sys.stdout.flush()
         returncode = subprocess.run(cmd, cwd=cwd, env=child_env, check=False).returncode
         counts = read_outputs(outputs)

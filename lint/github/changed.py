@@ -46,6 +46,19 @@ def from_git(event: GitHubEvent, cwd: str) -> list[str] | None:
     return None
 
 
+def changed_base(event: GitHubEvent, cwd: str) -> str | None:
+    """The commit the pull request's changes start from (`--changed-since`), or None
+    when git does not have it (a shallow clone without the base)."""
+    bases = [event.base_sha] if event.base_sha else []
+    if _git(["rev-parse", "--verify", "--quiet", "HEAD^2"], cwd) is not None:
+        bases.append("HEAD^1")
+    for base in bases:
+        found = _git(["merge-base", base, "HEAD"], cwd)
+        if found and found.strip():
+            return found.strip()
+    return None
+
+
 def from_api(event: GitHubEvent, env: Mapping[str, str]) -> list[str] | None:
     if not (event.repository and event.pr_number):
         return None

@@ -70,10 +70,13 @@ def annotation(finding: Finding, root: str) -> dict[str, Any]:
     return ann
 
 
-def conclusion(findings: list[Finding]) -> str:
-    # Mirrors the exit code: only error-level findings fail. Neutral still passes a
-    # required check but shows there is something to look at.
-    if any(f.severity is Severity.ERROR for f in findings):
+def conclusion(findings: list[Finding], fail_on: str = "error") -> str:
+    """`failure` exactly when the action's step fails (its `fail-on`: error, warning or
+    never; the command alone fails on errors). Findings that do not fail it give
+    neutral, which passes a required check but shows there is something to look at."""
+    errors = any(f.severity is Severity.ERROR for f in findings)
+    warnings = any(f.severity is Severity.WARNING for f in findings)
+    if (fail_on == "error" and errors) or (fail_on == "warning" and (errors or warnings)):
         return "failure"
     return "neutral" if findings else "success"
 
@@ -134,6 +137,8 @@ def publish_check_run(
         lambda: _publish(
             github or make_client(env, token, limits),
             repository, head_sha, findings, ctx, chunks, limits, log,
+            # The action passes its check name and fail-on through the environment.
+            env.get("NOTELINT_CHECK_NAME") or CHECK_NAME, env.get("NOTELINT_FAIL_ON") or "error",
         ),
         deadline_for(limits, len(chunks)),
         scrub,
@@ -151,13 +156,15 @@ def _publish(
     chunks: list[list[dict[str, Any]]],
     limits: Limits,
     log: TextIO,
+    name: str,
+    fail_on: str,
 ) -> str:
     import requests
     from github import GithubException
 
     title = f"notelint: {counts_phrase(findings)}"
     text = summary(findings, ctx)
-    done = {"status": "completed", "conclusion": conclusion(findings)}
+    done = {"status": "completed", "conclusion": conclusion(findings, fail_on)}
 
     repo: Repository = github.get_repo(repository)
     try:
@@ -165,7 +172,7 @@ def _publish(
         # so a run never looks finished while annotations are still arriving.
         first = {"status": "in_progress"} if len(chunks) > 1 else done
         run = repo.create_check_run(
-            name=CHECK_NAME,
+            name=name,
             head_sha=head_sha,
             output=_output(title, text, chunks[0]),
             **first,
