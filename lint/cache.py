@@ -16,7 +16,8 @@ on uncached.
 Freshness (git's rule): an entry is trusted on its stat key (mtime, ctime, size, inode)
 unless the file was changed within the timestamp granularity of the cache's own write
 ("racily clean"): such a file is hashed again, since an edit in the same tick leaves
-its stat key as the cache saw it.
+its stat key as the cache saw it. A file whose stat key changed is hashed too, and its
+entry kept when the content is the same (a fresh checkout, as in CI, or a copy).
 """
 
 from __future__ import annotations
@@ -200,13 +201,15 @@ class Cache:
         written = self._delta_ns if path in self._delta_paths else self._index_ns
         return max(key[0], key[-1]) + RACY_NS > written
 
-    def refresh(self, path: str) -> None:
-        """A racily clean entry whose content was just found unchanged: write it again
-        once its file is old enough, so that later runs trust its stat key instead of
-        hashing the file every time."""
+    def confirm(self, path: str, key: tuple[int, ...]) -> None:
+        """The file at `path`, whose stat key is now `key`, was hashed and holds the
+        entry's content (a fresh checkout or copy gives unchanged notes new stat keys; a
+        racily clean entry is hashed each run). Keep the new key, and write the entry
+        again once the file is old enough that later runs can trust its stat key."""
         entry = self.files[path]
-        if time.time_ns() - max(entry[0][0], entry[0][-1]) > RACY_NS:
-            self.files[path] = (entry[0], entry[1], entry[2], entry[3], entry[4])  # a new object: in the delta
+        if key != entry[0] or time.time_ns() - max(key[0], key[-1]) > RACY_NS:
+            # a new tuple object, so that the delta holds it
+            self.files[path] = (key, entry[1], entry[2], entry[3], entry[4])
             self.dirty = True
 
     def facts_blob(self, path: str) -> bytes | None:

@@ -284,8 +284,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"notelint: warning: {warning}", file=sys.stderr)
     if args.verbose:
         print(f"notelint: {linter.stats['parsed']:,} files parsed, {linter.stats['cached']:,} "
-              f"from the cache ({linter.stats['hashed']:,} changed too recently to trust "
-              "their time stamps: hashed)", file=sys.stderr)
+              f"from the cache ({linter.stats['hashed']:,} hashed: time stamps changed or too "
+              "recent to trust)", file=sys.stderr)
     fixed = 0
     not_fixed: set[str] = set()  # notes --fix could not write: their fixes are not "fixable"
     if args.fix or args.diff:

@@ -434,13 +434,11 @@ class Linter:
             st = stat_key(os.stat(self._root_slash + rel, follow_symlinks=False))
         except OSError:
             return None
-        if st != entry[0]:
-            return None
-        if self.cache.racy(rel, st):
+        if st != entry[0] or self.cache.racy(rel, st):
             self.stats["hashed"] += 1
             if not self._same_content(rel, entry[1]):
                 return None
-            self.cache.refresh(rel)
+            self.cache.confirm(rel, st)
         local, ds, skip = unpack(entry[3]) if entry[3] else ((), (), None)
         export = entry[4]
         facts = partial(self._cached_facts, rel, entry[1]) if skip is None else None
@@ -452,7 +450,8 @@ class Linter:
         return p
 
     def _same_content(self, rel: str, digest: str) -> bool:
-        """Does the file hold the content the cache saw? For a racily clean entry only."""
+        """Does the file hold the content the cache saw? For an entry its stat key cannot
+        prove (changed, or racily clean)."""
         data = self._read(rel)[1]
         return data is not None and content_digest(data) == digest
 

@@ -369,4 +369,22 @@ def test_a_racily_clean_entry_is_written_again_once_old_enough(tmp_path, env) ->
     time.sleep(2.2)
     run_notelint("check", ".", cwd=vault, env=env)
     last = run_notelint("check", "-v", ".", cwd=vault, env=env)
-    assert "0 files parsed, 2 from the cache (0 changed too recently" in last.stderr
+    assert "0 files parsed, 2 from the cache (0 hashed" in last.stderr
+
+
+def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path, env) -> None:
+    """A fresh clone (CI restoring a saved cache) gives every note a new stat key: notes
+    whose content is unchanged come from the cache, the changed one is parsed."""
+    import time
+
+    vault = _vault(tmp_path / "v")
+    run_notelint("check", ".", cwd=vault, env=env)
+    copy = tmp_path / "copy"
+    shutil.copytree(vault, copy)  # new inodes and times; the cache folder copied along
+    (copy / "a.md").write_text("See [[b]] and [[gone]].\n")
+    time.sleep(2.2)  # so that the confirmed entries are written back
+    r = run_notelint("check", "-v", "--output-format", "concise", ".", cwd=copy, env=env)
+    assert "1 files parsed, 1 from the cache (2 hashed" in r.stderr, r.stderr
+    assert "broken-link" in r.stdout and "gone" in r.stdout
+    again = run_notelint("check", "-v", ".", cwd=copy, env=env)
+    assert "0 files parsed, 2 from the cache (0 hashed" in again.stderr, again.stderr
