@@ -13,6 +13,12 @@ from lint.vault import heading_key
 _MARKUP = re.compile(r"\*\*?|`|==|~~|\[\[|\]\]|[|^:#]|%%")
 
 
+# A Markdown link's fragment that is a time in the note's video or audio, not a heading:
+# the W3C media fragment `#t=00:02:56` and a bare clock time `#52:06`, as generated
+# transcript wikis write them for their players (Obsidian has no such heading either).
+_TIME = re.compile(r"(?:t=)?(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?|t=\d+(?:\.\d+)?")
+
+
 class Options(RuleOptions):
     # Check links inside `<!-- -->` and `%% %%` comments too.
     check_comments: bool = False
@@ -32,7 +38,9 @@ class BrokenAnchor(Rule):
     heading. Case-insensitivity is our guess, with good support. Markdown links
     may also use GitHub's anchors (`#my-heading`). Block ids are the ` ^id`
     markers at the end of a line. Links whose note does not exist are
-    `broken-link`'s; fragments of other files (`#page=3` of a PDF) are not checked.
+    `broken-link`'s; fragments of other files (`#page=3` of a PDF) are not checked,
+    nor are Markdown links to a time in the note's media (`[00:02:56](#t=00:02:56)`,
+    `[00:52:08](#52:08)`, as transcript wikis write them).
     Front matter values that are exactly a wikilink are checked too; links inside
     `<!-- -->` and `%% %%` comments (template lines kept to uncomment later) only with
     `check-comments = true`.
@@ -75,6 +83,8 @@ class BrokenAnchor(Rule):
         for link, res in vault.links(note, ctx.config.resolution):
             fragment = link.fragment
             if fragment is None or link.origin == "comment" and not comments:
+                continue
+            if link.kind == "markdown" and _TIME.fullmatch(fragment):
                 continue
             path = res.path
             if path is None or not path.lower().endswith(".md"):
