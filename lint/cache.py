@@ -100,7 +100,7 @@ def claim_folder(folder: Path) -> str | None:
         return "it is a symbolic link"
     if not stat.S_ISDIR(st.st_mode):
         return "it is not a folder"
-    if _has_marker(folder):
+    if _has_marker(folder) or _made_by_old_notelint(folder):
         return None
     try:
         if not any(os.scandir(folder)):
@@ -111,17 +111,29 @@ def claim_folder(folder: Path) -> str | None:
 
 
 def _has_marker(folder: Path) -> bool:
+    return _starts_with(folder / MARKER, MARKER_TEXT[:44])  # the tag's signature line
+
+
+def _made_by_old_notelint(folder: Path) -> bool:
+    """Versions before the marker made the folder with this .gitignore: an upgrade keeps
+    (and then marks) its cache folder instead of refusing it."""
+    return _starts_with(folder / ".gitignore", GITIGNORE_TEXT)
+
+
+def _starts_with(path: Path, text: str) -> bool:
+    """Is `path` a regular file (not a link) whose first bytes are `text`?"""
     try:
-        fd = os.open(folder / MARKER, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return False
     try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, 64).startswith(MARKER_TEXT[:44].encode())
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(text)) == text.encode()
     finally:
         os.close(fd)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+GITIGNORE_TEXT = "# Created by notelint: the cache is never committed.\n*\n"
 
 
 def _create_new(path: Path, text: str) -> None:
@@ -383,7 +395,7 @@ class Cache:
         if why is not None:
             raise OSError(why)
         _create_new(self.folder / MARKER, MARKER_TEXT)
-        _create_new(self.folder / ".gitignore", "# Created by notelint: the cache is never committed.\n*\n")
+        _create_new(self.folder / ".gitignore", GITIGNORE_TEXT)
 
     def discard(self) -> None:
         """A run that ends without saving drops the facts file it had begun."""

@@ -37,6 +37,7 @@ def test_clean_generated_vault_is_silent(make_vault) -> None:
 
 
 def test_tubegraph_front_matter_and_sources_are_clean(shared_corpora) -> None:
-    r = run_notelint("check", ".", "--output-format", "json", "--select", "FM,SRC",
+    # --no-cache: the shared corpora are read-only data, never a place to write
+    r = run_notelint("check", ".", "--no-cache", "--output-format", "json", "--select", "FM,SRC",
                      cwd=shared_corpora / "tubegraph-sample")
     assert r.returncode == 0 and json.loads(r.stdout) == []

@@ -388,3 +388,17 @@ def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path, env) -> None:
     assert "broken-link" in r.stdout and "gone" in r.stdout
     again = run_notelint("check", "-v", ".", cwd=copy, env=env)
     assert "0 files parsed, 2 from the cache (0 hashed" in again.stderr, again.stderr
+
+
+def test_a_cache_folder_from_before_the_marker_is_kept_and_marked(tmp_path, env) -> None:
+    """An upgrade: the folder an older notelint made (its .gitignore says so) is used,
+    marked, and its stale files removed; no warning."""
+    vault = _vault(tmp_path / "v")
+    cache = vault / ".notelint_cache"
+    cache.mkdir()
+    (cache / ".gitignore").write_text("# Created by notelint: the cache is never committed.\n*\n")
+    (cache / "81955689e319b9fc09b8731a.bin").write_bytes(b"an old format")
+    r = run_notelint("check", ".", cwd=vault, env=env)
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    names = {p.name for p in cache.iterdir()}
+    assert "CACHEDIR.TAG" in names and "81955689e319b9fc09b8731a.bin" not in names
