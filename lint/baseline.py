@@ -90,16 +90,8 @@ def with_suppressed_remove(path: str) -> None:
 
 
 def note_text(linter: Linter, path: str) -> str | None:
-    """A note's text as the rules saw it (offsets index into it): the parsed note when
-    this run kept it, else the file decoded the same way, without parsing it."""
-    note = linter.notes.get(path)
-    if note is not None:
-        return note.text
-    from lint.note import _decode
-    from lint.readfile import read_file
-
-    got = read_file(linter.root, path, linter.config.max_file_size)
-    return None if got.data is None else _decode(got.data)[0].text
+    """A note's text as the rules saw it (offsets index into it)."""
+    return linter.text(path)
 
 
 def load(path: str) -> Entries:

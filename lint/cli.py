@@ -321,8 +321,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         statistics=args.statistics,
         quiet=args.quiet,
         rules=_rule_meta(),
-        sources={p: n.text for p in {f.path for f in findings}
-                 if (n := linter.note(p)) is not None}
+        sources={p: text for p in {f.path for f in findings}
+                 if (text := linter.text(p)) is not None}
         if (fmt == "full" and not args.statistics) or args.github_review else {},
         files_checked=len(linter.report_paths),
         fixed=fixed,

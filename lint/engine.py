@@ -559,6 +559,21 @@ class Linter:
                 return None
         return self.notes.get(rel)
 
+    def text(self, rel: str) -> str | None:
+        """A note's text as the rules read it (findings' offsets index it), for code
+        frames and baselines: the parsed note when this run kept it, else the file
+        decoded the same way, not parsed (a warm run over a rotten vault would otherwise
+        parse every note with a finding just to show its lines)."""
+        note = self.notes.get(rel)
+        if note is None and rel == self.stdin_rel:
+            note = self.note(rel)
+        if note is not None:
+            return note.text
+        from lint.note import decode_text
+
+        got = read_file(self.root, rel, self.config.max_file_size)
+        return None if got.data is None or _looks_binary(got.data) else decode_text(got.data)
+
     def _load_now(self, rel: str) -> Processed:
         self._facts(rel)
         return self.processed[rel]

@@ -106,6 +106,11 @@ def parse_text(path: str, text: str) -> Note:
     return parse_note(path, text.encode("utf-8", "surrogatepass"))
 
 
+def decode_text(data: bytes) -> str:
+    """A file's text as parse_note() decodes it, without parsing it."""
+    return _decode(data)[0].text
+
+
 def _decode(data: bytes) -> tuple[Decoded, str | None]:
     decoded = decode(data)
     if not decoded.invalid:

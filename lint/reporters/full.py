@@ -74,6 +74,8 @@ def _split(source: str) -> list[str]:
 def _printable(s: str) -> str:
     # Show invisible and control characters as <U+XXXX> so the frame shows the problem
     # and cannot move the terminal's cursor (a note's text is untrusted).
+    if s.isascii() and s.isprintable():  # most lines: nothing to show differently
+        return s
     out = []
     for ch in s:
         cat = unicodedata.category(ch)
@@ -87,4 +89,6 @@ def _printable(s: str) -> str:
 
 
 def _width(s: str) -> int:
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1 for c in s)
