@@ -18,13 +18,9 @@ import json
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from lint.config import ConfigError
 from lint.diagnostic import Finding
-
-if TYPE_CHECKING:
-    from lint.engine import Linter
 
 FORMAT = "notelint-baseline"
 VERSION = 1
@@ -87,11 +83,6 @@ def with_suppressed_remove(path: str) -> None:
         os.remove(path)
     except OSError:
         pass
-
-
-def note_text(linter: Linter, path: str) -> str | None:
-    """A note's text as the rules saw it (offsets index into it)."""
-    return linter.text(path)
 
 
 def load(path: str) -> Entries:

@@ -404,18 +404,16 @@ def _changed_since(linter, args: argparse.Namespace):
 
 
 def _write_baseline(linter, findings, path: str) -> int:
-    from functools import partial
 
     from lint import baseline
 
-    count = baseline.write(path, findings, partial(baseline.note_text, linter))
+    count = baseline.write(path, findings, linter.text)
     print(f"notelint: recorded {count:,} findings in {path}", file=sys.stderr)
     return EXIT_OK
 
 
 def _apply_baseline(linter, findings, args: argparse.Namespace, changes) -> list:
     """Hide what the baseline records (--baseline, else the config's `baseline`)."""
-    from functools import partial
 
     from lint import baseline, changed
 
@@ -430,7 +428,7 @@ def _apply_baseline(linter, findings, args: argparse.Namespace, changes) -> list
     if changes is not None:
         renames = {**changes.renames, **renames}
     whole = changes is None and set(linter.vault.note_paths) <= set(linter.report_paths)
-    outcome = baseline.apply(found, findings, partial(baseline.note_text, linter), renames,
+    outcome = baseline.apply(found, findings, linter.text, renames,
                              reported=set(linter.report_paths), rules={r.name for r in linter.rules},
                              vault=set(linter.vault.files) if whole else None)
     if not args.quiet and (outcome.hidden or outcome.unused):

@@ -639,12 +639,13 @@ class Linter:
                         f"({os.path.basename(tb.filename)}:{tb.lineno})", None, 1, 1, 1, 1))
         return out
 
-    def lint_note(self, note: Note) -> list[Finding]:
-        """Every per-note rule on one note, suppressions applied (the fixer's re-lint)."""
+    def lint_note(self, note: Note, with_unused: bool = False) -> list[Finding]:
+        """Every per-note rule on one note, suppressions applied (the fixer's re-lint;
+        with the unused suppressions, a rewritten note's findings as a run reports them)."""
         facts = note.facts()
         raw = [*self._content_findings(note), *self.cross_findings(facts)]
         p = Processed(note.path, NO_KEY, note.digest, facts, (), tuple(d.spec() for d in directives(note)))
-        return self._finalise(p, raw, with_unused=False)
+        return self._finalise(p, raw, with_unused=with_unused)
 
     def relint_rewritten(self, findings: list[Finding]) -> list[Finding] | None:
         """The run's findings with those of the notes --fix wrote made anew from what was
@@ -661,10 +662,7 @@ class Linter:
         for rel, note in self.rewritten.items():
             assert note is not None
             self.notes[rel] = note  # code frames show the text as written
-            facts = note.facts()
-            raw = [*self._content_findings(note), *self.cross_findings(facts)]
-            p = Processed(rel, NO_KEY, note.digest, facts, (), tuple(d.spec() for d in directives(note)))
-            out += self._finalise(p, raw)
+            out += self.lint_note(note, with_unused=True)
         self.stats["parsed"] += len(self.rewritten)
         return sorted(out, key=lambda f: f.sort_key)
 
