@@ -7,7 +7,7 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.chars import Control, find_control, parse_char
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import Spans
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -19,7 +19,7 @@ class Options(RuleOptions):
     allow: list[str] = []
 
 
-class ControlCharacter(Rule):
+class ControlCharacter(NoteRule):
     """A control character: C0 other than tab, LF and CR; DEL; C1.
 
     ## What it does

@@ -7,7 +7,7 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.chars import Invisible, find_invisible, parse_char
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import Spans
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -19,7 +19,7 @@ class Options(RuleOptions):
     allow: list[str] = []
 
 
-class InvisibleCharacter(Rule):
+class InvisibleCharacter(NoteRule):
     """An invisible character: zero-width space, joiner, soft hyphen, bidi control.
 
     ## What it does

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
 from lint.discover import compile_glob
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -22,7 +22,7 @@ class Options(RuleOptions):
     source_fields: list[str] = []
 
 
-class MissingSource(Rule):
+class MissingSource(NoteRule):
     """A note derived from a source does not name it.
 
     ## What it does
