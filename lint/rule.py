@@ -19,9 +19,9 @@ import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from lint.diagnostic import Severity, Violation
 
@@ -37,6 +37,23 @@ class RuleOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               alias_generator=lambda s: s.replace("_", "-"))
+
+
+def _one_character(spec: str) -> str:
+    """A character as an option names it: `U+00AD`, or the character itself. Checked
+    when the config loads: a spec that names no character would silently allow nothing."""
+    if len(spec) == 1:
+        return spec  # as written: a form feed is a character here, not blank space
+    name = spec.strip()
+    if re.fullmatch(r"[Uu]\+[0-9A-Fa-f]{1,6}", name) and int(name[2:], 16) <= 0x10FFFF:
+        return chr(int(name[2:], 16))
+    if len(name) == 1:
+        return name
+    raise ValueError("give one character, or its code point as `U+00AD`")
+
+
+# An option's character, validated and read once: the rule gets the character itself.
+Character = Annotated[str, AfterValidator(_one_character)]
 
 
 @dataclass

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import AfterValidator
 
 from lint.diagnostic import Severity, Violation
 from lint.discover import compile_glob
@@ -12,8 +14,16 @@ if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.M)
+    except re.error as e:
+        raise ValueError(f"not a regular expression: {e}") from None
+    return pattern
+
+
 class Options(RuleOptions):
-    pattern: str = r"^From:\s*\[\[[^\]]+\]\]"
+    pattern: Annotated[str, AfterValidator(_regex)] = r"^From:\s*\[\[[^\]]+\]\]"
     # Which notes need a source: those whose front matter has one of these keys...
     when_fields: list[str] = ["videoId"]
     # ...or whose path matches one of these globs.
