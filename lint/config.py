@@ -6,11 +6,14 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lint.diagnostic import Severity
+
+if TYPE_CHECKING:
+    from lint.rule import Rule, RuleOptions
 
 CONFIG_FILES = ("notelint.toml", ".notelint.toml", "pyproject.toml")
 
@@ -92,7 +95,31 @@ def load_config(path: Path | None, root: Path, overrides: dict[str, Any] | None 
         config = Config.model_validate(raw)
     except ValidationError as e:
         raise ConfigError(format_validation_error(e, str(path) if path else "config")) from e
+    check_rules(config)
     return config.model_copy(update={"root": str(root), "source": str(path) if path else None})
+
+
+def check_rules(config: Config) -> None:
+    """What the config says of rules holds, so that a mistake is a config error when the
+    config is loaded: every rule it names exists, every selector picks some rule, and
+    every rule's options are valid, whether the rule is selected or not."""
+    # Imported here: the registry imports every rule, and a config alone needs none.
+    from lint.rules import RULES
+    from lint.selection import check_rule_names, select_rules
+
+    check_rule_names(config)
+    select_rules(config)
+    for rule in RULES:
+        rule_options(config, rule)
+
+
+def rule_options(config: Config, rule: type[Rule]) -> RuleOptions:
+    """A rule's options: its table under `rules` (by name, else by code), validated."""
+    raw = config.rules.get(rule.name) or config.rules.get(rule.code) or {}
+    try:
+        return rule.Options.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(e, f"rules.{rule.name}")) from e
 
 
 def format_validation_error(e: ValidationError, where: str) -> str:

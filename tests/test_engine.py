@@ -16,7 +16,7 @@ import lint
 from lint.diagnostic import Applicability, Edit, Fix, Violation
 from lint.engine import Linter, Request
 from lint.fix import fix_note, write_atomic
-from lint.rule import Rule
+from lint.rule import NoteRule
 
 BAD = "---\ntitle: Bad\nvideoId: nope\n---\n\nFrom: [[hub]] <br/>\nBody.\n"
 
@@ -77,7 +77,7 @@ def test_next_line_and_ranges(tmp_path) -> None:
     assert lines == [6, 10]
 
 
-class BoomRule(Rule):
+class BoomRule(NoteRule):
     """Reports each line reading `boom`, and crashes on a line reading `crash`.
 
     ## What it does
@@ -225,7 +225,7 @@ def _gated_linter(v: Path, name: str, arrive: threading.Event, wait_for: threadi
     """A linter whose one extra rule says it is inside the run, then waits: two of them
     in two threads make the runs overlap in a chosen order."""
 
-    class Gate(Rule):
+    class Gate(NoteRule):
         code = "TST002"
         summary = "test"
 

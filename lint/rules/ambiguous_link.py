@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, LinkRule, RuleOptions
 
 
 class Options(RuleOptions):
@@ -12,7 +12,7 @@ class Options(RuleOptions):
     check_comments: bool = False
 
 
-class AmbiguousLink(Rule):
+class AmbiguousLink(LinkRule):
     """A link that several files match, settled by a tie-break.
 
     ## What it does
@@ -49,7 +49,6 @@ class AmbiguousLink(Rule):
     name = "ambiguous-link"
     summary = "A link that several files match, decided by the tie-break"
     severity = Severity.WARNING
-    cross_note = True
     Options = Options
     example_vault = {"a/note.md": "# A\n", "b/note.md": "# B\n"}
 

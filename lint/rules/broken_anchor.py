@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, LinkRule, RuleOptions
 from lint.vault import heading_key
 
 # What a link to a heading leaves out of it (Obsidian writes `[[n#Sub bold]]`
@@ -24,7 +24,7 @@ class Options(RuleOptions):
     check_comments: bool = False
 
 
-class BrokenAnchor(Rule):
+class BrokenAnchor(LinkRule):
     """A link to a heading or block that the target note does not have.
 
     ## What it does
@@ -73,7 +73,6 @@ class BrokenAnchor(Rule):
     name = "broken-anchor"
     summary = "A link to a heading or block id that the target note does not have"
     severity = Severity.ERROR
-    cross_note = True
     Options = Options
     example_vault = {"other.md": "# Other\n\n## Key Ideas\n\nText.\n"}
 
@@ -96,8 +95,10 @@ class BrokenAnchor(Rule):
                 yield Violation(link.start, link.end, f"broken anchor: no block `{fragment}` in {where}",
                                 help="mark the block with ` ^id` at the end of its line")
                 continue
+            anchors = vault.anchors(path)  # loaded: has_anchor said False, not None
+            headings = anchors.texts if anchors is not None else ()
             yield Violation(link.start, link.end, f"broken anchor: no heading `{fragment}` in {where}",
-                            help=_closest(vault.anchors(path).texts, fragment, link.target))
+                            help=_closest(headings, fragment, link.target))
 
 
 def _closest(headings: tuple[str, ...], fragment: str, target: str) -> str | None:

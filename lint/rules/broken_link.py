@@ -5,13 +5,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import Field
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.facts import NoteFacts
 from lint.markdown import Link
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, LinkRule, RuleOptions
 from lint.vault import Vault, fold, invisible, shown, visible
 
 
@@ -23,7 +24,7 @@ class Options(RuleOptions):
     check_comments: bool = False
 
 
-class BrokenLink(Rule):
+class BrokenLink(LinkRule):
     """A link to a note or file that does not exist.
 
     ## What it does
@@ -85,7 +86,6 @@ class BrokenLink(Rule):
     summary = "A wikilink, embed or local Markdown link whose target does not exist"
     severity = Severity.ERROR
     fixable = True
-    cross_note = True
     Options = Options
     example_vault = {"open_source_ai.md": "# Open source AI\n"}
 
@@ -179,7 +179,7 @@ def _normalisation(link: Link, path: str) -> Violation | None:
     stem = name[:-3] if name.lower().endswith(".md") and not written.lower().endswith(".md") else name
     if written.casefold() == stem.casefold():
         return None
-    form = "NFC" if unicodedata.is_normalized("NFC", stem) else "NFD"
+    form: Literal["NFC", "NFD"] = "NFC" if unicodedata.is_normalized("NFC", stem) else "NFD"
     other = "NFD" if form == "NFC" else "NFC"
     fix = None
     fixed = unicodedata.normalize(form, link.target)

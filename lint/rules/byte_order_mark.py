@@ -4,13 +4,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Fix, Severity, Violation
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class ByteOrderMark(Rule):
+class ByteOrderMark(NoteRule):
     """A byte order mark at the start of a UTF-8 file.
 
     ## What it does

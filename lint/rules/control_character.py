@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
-from lint.encoding.chars import Control, find_control, parse_char
+from lint.encoding.chars import Control, find_control
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import Spans
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Character, Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 class Options(RuleOptions):
     # Controls to accept, as `U+000C` or the character itself (e.g. form feeds as
     # page breaks).
-    allow: list[str] = []
+    allow: list[Character] = []
 
 
-class ControlCharacter(Rule):
+class ControlCharacter(NoteRule):
     """A control character: C0 other than tab, LF and CR; DEL; C1.
 
     ## What it does
@@ -61,7 +61,7 @@ class ControlCharacter(Rule):
         if not found:
             return
         opts: Options = ctx.options
-        allowed = {parse_char(a) for a in opts.allow}
+        allowed = set(opts.allow)
         if any(c.char >= "\x80" for c in found):
             garbled = Spans(find_mojibake(text))
             found = [c for c in found if c.offset not in garbled]

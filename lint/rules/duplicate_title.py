@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, RuleOptions, VaultRule
 from lint.vault import fold
 
 
@@ -12,7 +12,7 @@ class Options(RuleOptions):
     field: str = "title"
 
 
-class DuplicateTitle(Rule):
+class DuplicateTitle(VaultRule):
     """Two notes with the same title.
 
     ## What it does
@@ -48,7 +48,6 @@ class DuplicateTitle(Rule):
     summary = "Two notes share a title"
     severity = Severity.WARNING
     default = False
-    vault_wide = True
     Options = Options
     example_vault = {"other.md": "---\ntitle: Open models\n---\n"}
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from lint.diagnostic import Severity
-from lint.rule import Rule
+from lint.rule import EngineRule
 
 
-class InternalError(Rule):
+class InternalError(EngineRule):
     """A rule, or the parser, crashed on a note.
 
     ## What it does
@@ -31,7 +31,7 @@ class InternalError(Rule):
     severity = Severity.ERROR
 
 
-class UnusedSuppression(Rule):
+class UnusedSuppression(EngineRule):
     """A suppression comment that suppresses nothing.
 
     ## What it does
@@ -64,7 +64,7 @@ class UnusedSuppression(Rule):
     severity = Severity.WARNING
 
 
-class SkippedFile(Rule):
+class SkippedFile(EngineRule):
     """A file that could not be linted as a note.
 
     ## What it does

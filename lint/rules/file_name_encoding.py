@@ -8,13 +8,13 @@ from lint.diagnostic import Severity, Violation
 from lint.encoding.chars import find_control, find_invisible
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import visible
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class FileNameEncoding(Rule):
+class FileNameEncoding(NoteRule):
     """A file or folder name with invisible, control or garbled characters.
 
     ## What it does

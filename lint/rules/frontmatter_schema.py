@@ -4,15 +4,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from lint.diagnostic import Severity, Violation
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class FrontmatterSchema(Rule):
+class FrontmatterSchema(NoteRule):
     """Front matter that does not satisfy the note's Pydantic schema.
 
     ## What it does
@@ -97,7 +98,7 @@ def _registry(ctx: Context):
     return Registry(ctx.config)
 
 
-def _violation(note: Note, err: dict[str, Any], reason: str) -> Violation:
+def _violation(note: Note, err: ErrorDetails, reason: str) -> Violation:
     from schemas.registry import CONFIG_HINT
 
     fm = note.frontmatter
@@ -119,7 +120,7 @@ def _violation(note: Note, err: dict[str, Any], reason: str) -> Violation:
     return Violation(start, max(end, start + 1), f"`{key}` {message}", help=schema[0].upper() + schema[1:])
 
 
-def _plain(err: dict[str, Any]) -> str:
+def _plain(err: ErrorDetails) -> str:
     msg: str = err["msg"]
     value = err.get("input")
     if err["type"] in ("string_too_short", "too_short") and isinstance(value, str):

@@ -4,13 +4,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class FrontmatterSyntax(Rule):
+class FrontmatterSyntax(NoteRule):
     """Front matter that is not a YAML mapping of string keys.
 
     ## What it does

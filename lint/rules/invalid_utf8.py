@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.show import groups
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -20,7 +20,7 @@ _ICONV = {"UTF-16 LE": "UTF-16LE", "UTF-16 BE": "UTF-16BE", "UTF-32 LE": "UTF-32
 _SINGLE_BYTE = {"Latin-1/Windows-1252": "cp1252", "Windows-1251": "cp1251"}
 
 
-class InvalidUtf8(Rule):
+class InvalidUtf8(NoteRule):
     """Bytes that are not UTF-8, or a whole file in another encoding.
 
     ## What it does

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
-from lint.encoding.chars import Invisible, find_invisible, parse_char
+from lint.encoding.chars import Invisible, find_invisible
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import Spans
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Character, Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 class Options(RuleOptions):
     # Characters to accept, as `U+00AD` or the character itself (e.g. soft hyphens
     # placed on purpose for hyphenation).
-    allow: list[str] = []
+    allow: list[Character] = []
 
 
-class InvisibleCharacter(Rule):
+class InvisibleCharacter(NoteRule):
     """An invisible character: zero-width space, joiner, soft hyphen, bidi control.
 
     ## What it does
@@ -71,7 +71,7 @@ class InvisibleCharacter(Rule):
         if not found:
             return
         opts: Options = ctx.options
-        allowed = {parse_char(a) for a in opts.allow}
+        allowed = set(opts.allow)
         if "\u00ad" in (f.char for f in found):
             # A soft hyphen inside mojibake (`Ã\xad` for `í`) is the mojibake's finding.
             garbled = Spans(find_mojibake(text))

@@ -2,18 +2,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import AfterValidator
 
 from lint.diagnostic import Severity, Violation
 from lint.discover import compile_glob
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, NoteRule, RuleOptions
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.M)
+    except re.error as e:
+        raise ValueError(f"not a regular expression: {e}") from None
+    return pattern
+
+
 class Options(RuleOptions):
-    pattern: str = r"^From:\s*\[\[[^\]]+\]\]"
+    pattern: Annotated[str, AfterValidator(_regex)] = r"^From:\s*\[\[[^\]]+\]\]"
     # Which notes need a source: those whose front matter has one of these keys...
     when_fields: list[str] = ["videoId"]
     # ...or whose path matches one of these globs.
@@ -22,7 +32,7 @@ class Options(RuleOptions):
     source_fields: list[str] = []
 
 
-class MissingSource(Rule):
+class MissingSource(NoteRule):
     """A note derived from a source does not name it.
 
     ## What it does

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 from lint.text import line_ending_of
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ _ENDING = re.compile(r"\r\n|\r|\n")
 _NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
 
-class MixedLineEndings(Rule):
+class MixedLineEndings(NoteRule):
     """Lines ending differently within one file: some CRLF, some LF.
 
     ## What it does

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.mojibake import find_mojibake
 from lint.encoding.show import describe, visible
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class Mojibake(Rule):
+class Mojibake(NoteRule):
     """Text garbled by the wrong encoding: `marketâ€™s` for `market’s`.
 
     ## What it does

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from lint.diagnostic import Severity, Violation
 from lint.discover import compile_glob
-from lint.rule import Context, Rule, RuleOptions
+from lint.rule import Context, RuleOptions, VaultRule
 from lint.vault import checked_links
 
 
@@ -13,7 +13,7 @@ class Options(RuleOptions):
     ignore: list[str] = []
 
 
-class OrphanNote(Rule):
+class OrphanNote(VaultRule):
     """A note that no other note links to.
 
     ## What it does
@@ -44,7 +44,6 @@ class OrphanNote(Rule):
     summary = "A note that no other note links to"
     severity = Severity.WARNING
     default = False
-    vault_wide = True
     Options = Options
     example_vault = {"other.md": "# Other\n"}
 

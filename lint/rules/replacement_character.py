@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING
 
 from lint.diagnostic import Severity, Violation
 from lint.encoding.show import groups
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class ReplacementCharacter(Rule):
+class ReplacementCharacter(NoteRule):
     """U+FFFD `�` in the text: a character already lost upstream.
 
     ## What it does

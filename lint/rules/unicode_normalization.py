@@ -8,13 +8,13 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.encoding.chars import char_name
 from lint.encoding.scan import scan
 from lint.encoding.show import visible
-from lint.rule import Context, Rule
+from lint.rule import Context, NoteRule
 
 if TYPE_CHECKING:
     from lint.note import Note  # only named: a warm run never imports lint.note (PyYAML)
 
 
-class UnicodeNormalization(Rule):
+class UnicodeNormalization(NoteRule):
     """Text not in Unicode NFC: `e` + combining accent where `é` is meant.
 
     ## What it does
