@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lint.encoding import alphabet
+from lint.encoding.invisible import REPORTED_CONTROLS
 
 _HANDLER = "notelint-non-ascii-runs"
 _local = threading.local()
-# ASCII bytes that are not controls: deleting them leaves only C0 controls and DEL.
-_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+# ASCII bytes that are not reported controls: deleting them leaves only C0 controls
+# (other than tab, LF, CR) and DEL.
+_ASCII_TEXT = bytes(b for b in range(0x80) if chr(b) not in REPORTED_CONTROLS)
 
 
 @dataclass(frozen=True, slots=True)
