@@ -40,6 +40,12 @@ def fold(s: str) -> str:
     return unicodedata.normalize("NFC", s).casefold()
 
 
+def strip_md(name: str) -> str:
+    """A file name or path without its `.md` (in any letter case): the name a
+    wikilink uses for a note. Other extensions stay (links.md 1)."""
+    return name[:-3] if name[-3:].lower() == ".md" else name
+
+
 class Resolution(NamedTuple):
     """A named tuple: each worker makes one for every distinct link target of the vault,
     and a frozen dataclass cost three times as much to make."""
