@@ -20,7 +20,7 @@ except AttributeError:  # PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader, whose scalar constructors fail as YAML errors with a position.
 
     PyYAML's own constructors raise bare ValueError, KeyError, IndexError or

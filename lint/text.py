@@ -12,10 +12,12 @@ BOM = "\ufeff"
 _LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
-def _one_replacement_per_byte(err: UnicodeDecodeError) -> tuple[str, int]:
+def _one_replacement_per_byte(err: UnicodeError) -> tuple[str, int]:
     # Python's "replace" folds a run of bad bytes into one U+FFFD; one character per
     # byte keeps offsets identical to a surrogateescape decode, which is what lets the
     # fixer write back a file with invalid bytes without touching them.
+    if not isinstance(err, UnicodeDecodeError):  # a handler for decoding only
+        raise err
     return "\ufffd", err.start + 1
 
 

@@ -29,10 +29,18 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lint.encoding import alphabet
 from lint.encoding.alphabet import MOJIBAKE_LONE
 from lint.encoding.scan import Scan, scan
+
+if TYPE_CHECKING:  # module globals once load_ftfy() has run
+    import ftfy
+    from ftfy.badness import BADNESS_RE, is_bad
+    from ftfy.chardata import UTF8_DETECTOR_RE
+
+    MOJIBAKE_SUSPECTS: frozenset[str]
 
 
 def load_ftfy() -> None:
