@@ -84,8 +84,8 @@ def template_folders(root: Path) -> tuple[list[str], list[str]]:
 
 # A glob compiles to a small automaton over the path's characters, run as a DFA built
 # lazily from it: every position of the pattern is tracked at once, so the time is one
-# step a character whatever the pattern (issue 17.6: the regex translation backtracked,
-# `**a**a**a**a**a**a**a**a**b` took 20+ s per path). Each state of the automaton is
+# step a character whatever the pattern (issue 17.6: the regex translation backtracked
+# on `**a**a**a**a**a**a**a**a**b`, for seconds a path; bench/README.md). Each state of the automaton is
 # (what it consumes to go to the next state, or None; what it consumes to stay, or None;
 # the states an empty step leads to). What a state consumes is a character or a class:
 _NOT_SLASH = "[^/]"

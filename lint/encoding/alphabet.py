@@ -2,8 +2,9 @@
 
 The sets that come from ftfy's badness pattern (MOJIBAKE_SUSPECTS, HOT) are built on
 first use (PEP 562 `__getattr__`), from ranges stored for the installed ftfy release:
-importing ftfy costs 45-110 ms, a quarter of a warm run, which scans no note, and more
-than a run that re-parses one note spends on it. ftfy is imported when a note has a run
+importing ftfy costs a large share of a warm run, which scans no note, and more than a
+run that re-parses one note spends on it (bench/README.md, "Figures moved from code
+comments"). ftfy is imported when a note has a run
 worth asking it about (lint/encoding/mojibake.py).
 """
 
@@ -37,7 +38,7 @@ def derive_badness_alphabet() -> frozenset[str]:
 
 def _installed_ftfy() -> str | None:
     try:
-        return importlib.metadata.version("ftfy")  # reads its metadata: ~2 ms, no import
+        return importlib.metadata.version("ftfy")  # reads its metadata: no import
     except importlib.metadata.PackageNotFoundError:
         return None
 

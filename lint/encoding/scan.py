@@ -1,8 +1,8 @@
 """One pass over a note that every encoding check starts from, shared and cheap.
 
 The checks all ask where the rare interesting characters of a mostly-ASCII note are.
-A regular expression answers at about 6 ns a character (25-60 µs for a 4,000-character
-note, more than the whole budget of the encoding rules). CPython's ASCII encoder scans
+A regular expression over the whole note costs more than the whole budget of the
+encoding rules (bench/README.md, "Figures moved from code comments"). CPython's ASCII encoder scans
 in C and hands each maximal run of characters it cannot encode to an error handler:
 one Python call per run of non-ASCII text. Its output, the ASCII part of the note,
 shows C0 controls with one `bytes.translate`. Each run is then looked at once:
@@ -47,7 +47,7 @@ def _first_hot_disjoint(run: str) -> bool:
 
 _HOT_DISJOINT: Callable[[str], bool] = _first_hot_disjoint
 # The handler's output lists. Module globals, not threading.local: the handler runs
-# once per run and attribute lookups on a local() doubled the cost of a scan. _lock
+# once per run, and attribute lookups on a local() made a scan much slower. _lock
 # makes them safe: a thread holds it for the whole encode call.
 _runs: list[tuple[int, int]] = []
 _hot: list[int] = []
