@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from lint.encoding.invisible import UNSAFE_TO_PRINT_RE, code_point_escape
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -119,7 +121,6 @@ def _relative(root: str, path: str, cwd: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -129,11 +130,12 @@ def _escape(m: re.Match[str]) -> str:
         return _NAMED[c]
     if "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
         return f"\\x{ord(c) - 0xDC00:02x}"
-    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    return code_point_escape(c)
 
 
 def safe_text(s: str) -> str:
     """Text from a vault as it may be shown anywhere: control characters (a terminal
     escape, a newline that would start a `::error` workflow command) and undecodable
-    bytes are spelled out, so output is valid UTF-8 that moves no cursor."""
-    return _UNSAFE.sub(_escape, s) if _UNSAFE.search(s) else s
+    bytes are spelled out, so output is valid UTF-8 that moves no cursor (which
+    characters: lint/encoding/invisible.py)."""
+    return UNSAFE_TO_PRINT_RE.sub(_escape, s) if UNSAFE_TO_PRINT_RE.search(s) else s

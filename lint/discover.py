@@ -84,8 +84,8 @@ def template_folders(root: Path) -> tuple[list[str], list[str]]:
 
 # A glob compiles to a small automaton over the path's characters, run as a DFA built
 # lazily from it: every position of the pattern is tracked at once, so the time is one
-# step a character whatever the pattern (issue 17.6: the regex translation backtracked,
-# `**a**a**a**a**a**a**a**a**b` took 20+ s per path). Each state of the automaton is
+# step a character whatever the pattern (issue 17.6: the regex translation backtracked
+# on `**a**a**a**a**a**a**a**a**b`, for seconds a path; bench/README.md). Each state of the automaton is
 # (what it consumes to go to the next state, or None; what it consumes to stay, or None;
 # the states an empty step leads to). What a state consumes is a character or a class:
 _NOT_SLASH = "[^/]"
@@ -245,18 +245,15 @@ def matches_any(path: str, patterns: list[str]) -> bool:
 
 
 def walk(root: Path, exclude: list[str]) -> Discovery:
-    files: list[str] = []
-    skipped: list[Skipped] = []
-    root_real = os.path.realpath(root)
-    stack = [("", str(root))]
-    seen_dirs = {_dir_key(root_real)}
+    walker = _Walker(root)
+    stack = walker.stack
     while stack:
         rel, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError as e:
             if rel:
-                skipped.append(Skipped(rel, f"cannot list folder: {e.strerror or e}"))
+                walker.skipped.append(Skipped(rel, f"cannot list folder: {e.strerror or e}"))
             continue
         for entry in entries:
             name = entry.name
@@ -265,43 +262,58 @@ def walk(root: Path, exclude: list[str]) -> Discovery:
             path = f"{rel}/{name}" if rel else name
             if exclude and matches_any(path, exclude):
                 continue
-            try:
-                if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not inside(target, root_real):
-                        if is_note(name):
-                            skipped.append(Skipped(path, "symbolic link to a file outside the vault; not followed"))
-                        continue
-                    st = os.stat(entry.path)
-                    if stat.S_ISDIR(st.st_mode):
-                        key = _dir_key(target)
-                        if key in seen_dirs:
-                            continue  # a loop, or a folder already indexed
-                        seen_dirs.add(key)
-                        stack.append((path, entry.path))
-                        continue
-                elif entry.is_dir(follow_symlinks=False):
-                    seen_dirs.add(_dir_key(entry.path))
-                    stack.append((path, entry.path))
-                    continue
-                elif entry.is_file(follow_symlinks=False):
-                    # the type comes with the listing (d_type): no stat for most files
-                    files.append(path)
-                    continue
-                else:
-                    st = entry.stat(follow_symlinks=False)
-            except OSError as e:
-                if is_note(name):
-                    skipped.append(Skipped(path, f"cannot read: {e.strerror or e}"))
-                continue
-            if stat.S_ISREG(st.st_mode):
-                files.append(path)
-            elif is_note(name):
-                skipped.append(Skipped(path, "not a regular file (a FIFO, socket or device); not opened"))
-    files.sort()
-    skipped.sort(key=lambda s: s.path)
+            walker.visit(entry, path)
+    files = sorted(walker.files)
+    skipped = sorted(walker.skipped, key=lambda s: s.path)
     templates, notes = template_folders(root)
     return Discovery(root, files, skipped, templates, notes)
+
+
+class _Walker:
+    """What a walk has found so far, and the folders it has still to list."""
+
+    def __init__(self, root: Path) -> None:
+        self.root_real = os.path.realpath(root)
+        self.files: list[str] = []
+        self.skipped: list[Skipped] = []
+        self.stack = [("", str(root))]
+        self.seen_dirs = {_dir_key(self.root_real)}
+
+    def visit(self, entry: os.DirEntry[str], path: str) -> None:
+        """One folder entry: a folder to list, a file, or a note that is skipped."""
+        name = entry.name
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not inside(target, self.root_real):
+                    if is_note(name):
+                        self.skipped.append(Skipped(path, "symbolic link to a file outside the vault; not followed"))
+                    return
+                st = os.stat(entry.path)
+                if stat.S_ISDIR(st.st_mode):
+                    key = _dir_key(target)
+                    if key not in self.seen_dirs:  # else a loop, or a folder already indexed
+                        self.seen_dirs.add(key)
+                        self.stack.append((path, entry.path))
+                    return
+            elif entry.is_dir(follow_symlinks=False):
+                self.seen_dirs.add(_dir_key(entry.path))
+                self.stack.append((path, entry.path))
+                return
+            elif entry.is_file(follow_symlinks=False):
+                # the type comes with the listing (d_type): no stat for most files
+                self.files.append(path)
+                return
+            else:
+                st = entry.stat(follow_symlinks=False)
+        except OSError as e:
+            if is_note(name):
+                self.skipped.append(Skipped(path, f"cannot read: {e.strerror or e}"))
+            return
+        if stat.S_ISREG(st.st_mode):
+            self.files.append(path)
+        elif is_note(name):
+            self.skipped.append(Skipped(path, "not a regular file (a FIFO, socket or device); not opened"))
 
 
 def _dir_key(path: str) -> tuple[int, int] | str:

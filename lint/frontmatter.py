@@ -20,7 +20,7 @@ except AttributeError:  # PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader, whose scalar constructors fail as YAML errors with a position.
 
     PyYAML's own constructors raise bare ValueError, KeyError, IndexError or
@@ -129,8 +129,9 @@ def parse(text: str) -> FrontMatter | None:
 
 
 # The value ends at its last character that is no blank and no CR. (A lazy `.*?` followed
-# by `[ ]*\r?$` retried the blank tail at every step: 40 KB of blanks in one value took
-# 14 s, quadratic; this matches the same values in linear time.)
+# by `[ ]*\r?$` retried the blank tail at every step, quadratic in a value's run of
+# blanks (bench/README.md, "Figures moved from code comments"); this matches the same
+# values in linear time.)
 _SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+([^\s](?:.*[^ \r])?)[ ]*\r?$")
 # A plain scalar that YAML reads as a string: no indicator first, no `: ` or ` #` inside,
 # no `:` last, and only characters PyYAML's reader accepts that are no line breaks.
@@ -153,8 +154,8 @@ _KEYS_SEEN: dict[str, bool] = {}  # the same few keys head every note: resolve e
 
 
 def _load_simple(source: str, base: int) -> tuple[dict, dict] | None:
-    """The common front matter, `key: plain text` lines only, without the YAML parser
-    (5 µs instead of 30). Anything else returns None and goes to the real loader, so the
+    """The common front matter, `key: plain text` lines only, without the YAML parser,
+    which is several times slower on them (bench/README.md). Anything else returns None and goes to the real loader, so the
     result is always what PyYAML would give (a property test holds the two together)."""
     data: dict[str, str] = {}
     places: dict[Path, Place] = {}

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from lint.encoding.invisible import INVISIBLE, invisible_in, without_invisible
+
 if TYPE_CHECKING:
     from lint.facts import NoteFacts
     from lint.markdown import Link, Markdown
@@ -36,6 +38,12 @@ def fold(s: str) -> str:
     if s.isascii():  # O(1): ASCII is its own NFC, and casefolds as it lowers
         return s.lower()
     return unicodedata.normalize("NFC", s).casefold()
+
+
+def strip_md(name: str) -> str:
+    """A file name or path without its `.md` (in any letter case): the name a
+    wikilink uses for a note. Other extensions stay (links.md 1)."""
+    return name[:-3] if name[-3:].lower() == ".md" else name
 
 
 class Resolution(NamedTuple):
@@ -401,21 +409,20 @@ def checked_links(md: Markdown) -> Iterator[Link]:
         yield link
 
 
-# Characters that change a name without showing: format characters (Cf: zero-width
-# spaces and joiners, bidi isolates and marks, the BOM, the soft hyphen).
+# Characters that change a name without showing (zero-width spaces and joiners, bidi
+# controls and marks, the BOM, the soft hyphen): lint/encoding/invisible.py says which.
 def invisible(s: str) -> list[str]:
     """The invisible characters in s, in order."""
-    if s.isascii():  # O(1); no ASCII character is a format character (asked of every file name)
-        return []
-    return [c for c in s if unicodedata.category(c) == "Cf"]
+    return invisible_in(s)
 
 
 def shown(s: str) -> str:
     """s with its invisible characters spelled out, for messages: `<U+2068>channel`."""
     if s.isascii():
         return s
-    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in s)
+    return "".join(f"<U+{ord(c):04X}>" if c in INVISIBLE else c for c in s)
 
 
 def visible(s: str) -> str:
-    return "".join(c for c in s if unicodedata.category(c) != "Cf") if not s.isascii() else s
+    """s without its invisible characters: the name a reader sees."""
+    return without_invisible(s)

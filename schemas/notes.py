@@ -41,7 +41,7 @@ def _youtube_id(value: Any) -> Any:
         raise PydanticCustomError("video_id_type", "must be an 11-character YouTube id string")
     if value == "":
         raise PydanticCustomError("video_id_empty", "is empty; give the 11-character YouTube id")
-    if _YOUTUBE_ID.fullmatch(value) is None:  # a regex: 0.3 µs, where a loop took 3
+    if _YOUTUBE_ID.fullmatch(value) is None:  # a regex: faster than a loop (bench/README.md)
         raise PydanticCustomError(
             "video_id_pattern",
             "must be an 11-character YouTube id (letters, digits, `-` and `_`), found '{value}'",

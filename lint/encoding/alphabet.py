@@ -2,8 +2,9 @@
 
 The sets that come from ftfy's badness pattern (MOJIBAKE_SUSPECTS, HOT) are built on
 first use (PEP 562 `__getattr__`), from ranges stored for the installed ftfy release:
-importing ftfy costs 45-110 ms, a quarter of a warm run, which scans no note, and more
-than a run that re-parses one note spends on it. ftfy is imported when a note has a run
+importing ftfy costs a large share of a warm run, which scans no note, and more than a
+run that re-parses one note spends on it (bench/README.md, "Figures moved from code
+comments"). ftfy is imported when a note has a run
 worth asking it about (lint/encoding/mojibake.py).
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+
+from lint.encoding.invisible import C1_CONTROLS, INVISIBLE
 
 
 def _badness_alphabet() -> frozenset[str]:
@@ -35,7 +38,7 @@ def derive_badness_alphabet() -> frozenset[str]:
 
 def _installed_ftfy() -> str | None:
     try:
-        return importlib.metadata.version("ftfy")  # reads its metadata: ~2 ms, no import
+        return importlib.metadata.version("ftfy")  # reads its metadata: no import
     except importlib.metadata.PackageNotFoundError:
         return None
 
@@ -72,22 +75,11 @@ def _suspects() -> frozenset[str]:
         "ЁАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяё"
         "ΆΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώ"
     )
-C1_CONTROLS = frozenset(map(chr, range(0x80, 0xA0)))
+
+
 # A lone non-ASCII character between ASCII ones matches only these alternatives of
 # BADNESS_RE: `[c1]`, `[Œœ][^A-Za-z]`, and those for `Ã `/`Â ` (a no-break space lost).
 MOJIBAKE_LONE = C1_CONTROLS | frozenset("ŒœÃÂ")
-
-# Invisible characters (issue 4). Removal is safe for the zero-width ones and the soft
-# hyphen; the bidirectional controls change how text displays, so removing them is not.
-ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-BIDI_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: legitimate in mixed text
-OTHER_INVISIBLE = frozenset(
-    "\u2061\u2062\u2063\u2064"  # invisible math operators
-    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated format characters
-    "\ufff9\ufffa\ufffb"  # interlinear annotation
-) | frozenset(map(chr, range(0xE0000, 0xE0080)))  # tags: legitimate only in 🏴 flags
-INVISIBLE = ZERO_WIDTH | BIDI_CONTROLS | BIDI_MARKS | OTHER_INVISIBLE
 
 REPLACEMENT = "\ufffd"
 

@@ -11,10 +11,15 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from lint.encoding.alphabet import (
+from lint.encoding.invisible import (
     BIDI_MARKS,
+    C1_CONTROLS,
+    CONTROLS,
     INVISIBLE,
+    REPORTED_CONTROLS,
+    TAGS,
     ZERO_WIDTH,
+    char_class,
 )
 from lint.encoding.scan import scan
 
@@ -84,9 +89,9 @@ def find_control(text: str, start: int = 0, end: int | None = None) -> list[Cont
     return found
 
 
-_INVISIBLE_RE = re.compile("[" + "".join(map(re.escape, sorted(INVISIBLE))) + "]")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_C1_RE = re.compile("[\x80-\x9f]")
+_INVISIBLE_RE = re.compile(char_class(INVISIBLE))
+_CONTROL_RE = re.compile(char_class(REPORTED_CONTROLS))
+_C1_RE = re.compile(char_class(C1_CONTROLS))
 # Removing these changes nothing a reader sees. Bidi controls and marks reorder text,
 # invisible operators and tags carry meaning or hidden text: unsafe.
 _SAFE_TO_REMOVE = ZERO_WIDTH | frozenset("\u206a\u206b\u206c\u206d\u206e\u206f")
@@ -120,7 +125,7 @@ def _legit(text: str, i: int, c: str) -> bool:
         line_end = text.find("\n", i)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         return any(_rtl(ch) for ch in line if ch not in BIDI_MARKS)
-    if "\U000e0000" <= c <= "\U000e007f":
+    if c in TAGS:
         j = i
         while j > 0 and "\U000e0020" <= text[j - 1] <= "\U000e007e":
             j -= 1
@@ -194,7 +199,7 @@ def _rtl(c: str) -> bool:
 # Controls have no Unicode name; these are their formal aliases (NameAliases.txt).
 _CONTROL_NAMES = dict(
     zip(
-        [*map(chr, range(0x00, 0x20)), "\x7f", *map(chr, range(0x80, 0xA0))],
+        sorted(CONTROLS),
         (
             "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION",
             "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION",

@@ -1,8 +1,8 @@
 """One pass over a note that every encoding check starts from, shared and cheap.
 
 The checks all ask where the rare interesting characters of a mostly-ASCII note are.
-A regular expression answers at about 6 ns a character (25-60 µs for a 4,000-character
-note, more than the whole budget of the encoding rules). CPython's ASCII encoder scans
+A regular expression over the whole note costs more than the whole budget of the
+encoding rules (bench/README.md, "Figures moved from code comments"). CPython's ASCII encoder scans
 in C and hands each maximal run of characters it cannot encode to an error handler:
 one Python call per run of non-ASCII text. Its output, the ASCII part of the note,
 shows C0 controls with one `bytes.translate`. Each run is then looked at once:
@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lint.encoding import alphabet
+from lint.encoding.invisible import REPORTED_CONTROLS
 
 _HANDLER = "notelint-non-ascii-runs"
 _local = threading.local()
-# ASCII bytes that are not controls: deleting them leaves only C0 controls and DEL.
-_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+# ASCII bytes that are not reported controls: deleting them leaves only C0 controls
+# (other than tab, LF, CR) and DEL.
+_ASCII_TEXT = bytes(b for b in range(0x80) if chr(b) not in REPORTED_CONTROLS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,29 +35,41 @@ class Scan:
 
 
 _LONE_HOT = alphabet.LONE_HOT
-_HOT_DISJOINT: Callable[[str], bool] | None = None  # alphabet.HOT.isdisjoint, set by the first scan of non-ASCII text
+
+
+def _first_hot_disjoint(run: str) -> bool:
+    # Builds alphabet.HOT on the first run of non-ASCII text, not on import (ftfy's
+    # alphabet is not needed by an ASCII vault), then stands aside.
+    global _HOT_DISJOINT
+    _HOT_DISJOINT = alphabet.HOT.isdisjoint
+    return _HOT_DISJOINT(run)
+
+
+_HOT_DISJOINT: Callable[[str], bool] = _first_hot_disjoint
 # The handler's output lists. Module globals, not threading.local: the handler runs
-# once per run and attribute lookups on a local() doubled the cost of a scan. _lock
+# once per run, and attribute lookups on a local() made a scan much slower. _lock
 # makes them safe: a thread holds it for the whole encode call.
 _runs: list[tuple[int, int]] = []
 _hot: list[int] = []
 _lock = threading.Lock()
 
 
-def _collect(err: UnicodeError) -> tuple[str, int]:
+def _collect(err: UnicodeEncodeError) -> tuple[str, int]:
     # Called by the encoder for each run; classifying the run here saves a second loop.
-    start: int = err.start  # type: ignore[attr-defined]
-    end: int = err.end  # type: ignore[attr-defined]
+    start = err.start
+    end = err.end
     if end - start == 1:
-        if err.object[start] in _LONE_HOT:  # type: ignore[attr-defined]
+        if err.object[start] in _LONE_HOT:
             _hot.append(len(_runs))
-    elif not _HOT_DISJOINT(err.object[start:end]):  # type: ignore[attr-defined]
+    elif not _HOT_DISJOINT(err.object[start:end]):
         _hot.append(len(_runs))
     _runs.append((start, end))
     return "", end
 
 
-codecs.register_error(_HANDLER, _collect)
+# Only ever raised from str.encode: the handler sees UnicodeEncodeError alone (a check
+# in the handler would cost a call per run).
+codecs.register_error(_HANDLER, _collect)  # type: ignore[arg-type]
 _EMPTY = Scan((), (), False)
 
 
@@ -68,10 +82,7 @@ def scan(text: str) -> Scan:
     if text.isascii():  # O(1) in CPython: the string object knows it is ASCII
         result = Scan((), (), bool(text.encode("ascii").translate(None, _ASCII_TEXT))) if text else _EMPTY
     else:
-        global _HOT_DISJOINT
         with _lock:
-            if _HOT_DISJOINT is None:
-                _HOT_DISJOINT = alphabet.HOT.isdisjoint
             _runs.clear()
             _hot.clear()
             ascii_part = text.encode("ascii", _HANDLER)

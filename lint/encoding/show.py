@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
+from lint.encoding.invisible import C1_CONTROLS, ESCAPED_IN_MESSAGES_RE, code_point_escape
 from lint.encoding.mojibake import Garble, Plan
 
 _CODEC_NAMES = {
@@ -15,18 +17,14 @@ _CODEC_NAMES = {
 
 
 def visible(text: str, limit: int = 60) -> str:
-    """text as a message can show it: invisible and control characters escaped."""
-    out = []
-    for c in text[:limit]:
-        o = ord(c)
-        if o < 0x20 or 0x7F <= o < 0xA0 or c in "\u00ad\u200b\u200c\u200d\u200e\u200f\ufeff" or (
-            0x202A <= o <= 0x202E or 0x2060 <= o <= 0x206F or 0xE0000 <= o <= 0xE007F
-            or 0xD800 <= o <= 0xDFFF
-        ):
-            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
-        else:
-            out.append(c)
-    return "".join(out) + ("…" if len(text) > limit else "")
+    """text as a message can show it: invisible and control characters, and lone
+    surrogates, escaped (lint/encoding/invisible.py)."""
+    shown = ESCAPED_IN_MESSAGES_RE.sub(_escape, text[:limit])
+    return shown + ("…" if len(text) > limit else "")
+
+
+def _escape(m: re.Match[str]) -> str:
+    return code_point_escape(m.group())
 
 
 def codec_name(codec: str) -> str:
@@ -43,7 +41,7 @@ def describe(plan: Plan, span: str = "") -> str:
     ftfy says Latin-1 whenever Latin-1 can encode the span; unless the span holds a
     C1 control, Windows-1252 reads those bytes the same, and is the likelier culprit.
     """
-    c1 = any("\x80" <= c <= "\x9f" for c in span)
+    c1 = not C1_CONTROLS.isdisjoint(span)
     read_as = [
         "Windows-1252" if codec == "latin-1" and not c1 else codec_name(codec)
         for action, codec in plan if action == "encode"

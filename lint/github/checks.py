@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypedDict
 
 from lint.diagnostic import Severity
 from lint.github.api import (
@@ -42,6 +42,13 @@ TITLE_LIMIT = 255  # annotation title
 MESSAGE_LIMIT = 64 * 1024 - 1  # annotation message, 64 KB
 # The Checks API has no "error" level.
 LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+class _Status(TypedDict, total=False):
+    """The status fields of a check run, as create_check_run and edit take them."""
+
+    status: str
+    conclusion: str
 
 
 class CheckRunUnavailable(Unavailable):
@@ -164,13 +171,13 @@ def _publish(
 
     title = f"notelint: {counts_phrase(findings)}"
     text = summary(findings, ctx)
-    done = {"status": "completed", "conclusion": conclusion(findings, fail_on)}
+    done: _Status = {"status": "completed", "conclusion": conclusion(findings, fail_on)}
 
     repo: Repository = github.get_repo(repository)
     try:
         # All in one request when it fits; otherwise in_progress until the last batch,
         # so a run never looks finished while annotations are still arriving.
-        first = {"status": "in_progress"} if len(chunks) > 1 else done
+        first: _Status = {"status": "in_progress"} if len(chunks) > 1 else done
         run = repo.create_check_run(
             name=name,
             head_sha=head_sha,
@@ -195,7 +202,7 @@ def _publish(
 
     try:
         for i, chunk in enumerate(chunks[1:], start=2):
-            extra = done if i == len(chunks) else {}
+            extra: _Status = done if i == len(chunks) else {}
             run.edit(output=_output(title, text, chunk), **extra)
     except (GithubException, requests.RequestException) as exc:
         _close_after_failure(run, title, log)

@@ -37,10 +37,9 @@ def _read_payload(env: Mapping[str, str]) -> dict[str, Any]:
 
 def load_event(env: Mapping[str, str]) -> GitHubEvent:
     payload = _read_payload(env)
-    pr = payload.get("pull_request")
-    pr = pr if isinstance(pr, dict) else {}
-    head = pr.get("head") if isinstance(pr.get("head"), dict) else {}
-    base = pr.get("base") if isinstance(pr.get("base"), dict) else {}
+    pr = _mapping(payload.get("pull_request"))
+    head = _mapping(pr.get("head"))
+    base = _mapping(pr.get("base"))
 
     # For pull_request events GITHUB_SHA is a temporary merge commit: a check run on it
     # never shows on the pull request, so the head commit from the payload comes first.
@@ -56,6 +55,11 @@ def load_event(env: Mapping[str, str]) -> GitHubEvent:
         base_sha=base.get("sha") if isinstance(base.get("sha"), str) else None,
         event_name=env.get("GITHUB_EVENT_NAME") or None,
     )
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    """A JSON object of the payload, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
 
 
 def head_sha(env: Mapping[str, str]) -> str | None:

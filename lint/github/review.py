@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from lint.diagnostic import Applicability
 from lint.github.api import (
@@ -33,6 +33,7 @@ from lint.github.event import load_event
 
 if TYPE_CHECKING:
     from github import Github
+    from github.PullRequest import ReviewComment
 
     from lint.diagnostic import Finding
     from lint.reporters import ReportContext
@@ -104,13 +105,13 @@ def replacement(finding: Finding, text: str) -> tuple[int, int, str] | None:
     return first, last, new.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def comment(finding: Finding, path: str, first: int, last: int, new: str) -> dict[str, Any]:
+def comment(finding: Finding, path: str, first: int, last: int, new: str) -> ReviewComment:
     f = fence(new)
     body = (
         f"**notelint `{finding.code}` {finding.rule}**: {finding.message}\n\n"
         f"{f}suggestion\n{new}\n{f}"
     )
-    c: dict[str, Any] = {"path": path, "line": last, "side": "RIGHT", "body": body}
+    c: ReviewComment = {"path": path, "line": last, "side": "RIGHT", "body": body}
     if first != last:
         c["start_line"] = first
         c["start_side"] = "RIGHT"
@@ -122,16 +123,18 @@ def build_comments(
     ctx: ReportContext,
     root: str,
     diff: Mapping[str, set[int]],
-) -> list[dict[str, Any]]:
+) -> list[ReviewComment]:
     """Suggestions for fixable findings whose lines all lie inside the PR's diff."""
-    comments = []
+    comments: list[ReviewComment] = []
     taken: dict[str, set[int]] = {}
     for finding in findings:
         if finding.fix is None or finding.fix.applicability is Applicability.DISPLAY_ONLY:
             continue
         path = repo_path(finding, root)
         lines = diff.get(path)
-        text = _source(finding, ctx) if lines else None
+        if not lines:
+            continue
+        text = _source(finding, ctx)
         change = replacement(finding, text) if text is not None else None
         if change is None:
             continue

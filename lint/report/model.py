@@ -177,7 +177,7 @@ def _missing_targets(linter: Linter, findings: list[Finding]) -> tuple[list[dict
         hint = hints[memo] if memo in hints else hints.setdefault(memo, suggestion_of(f))
         if hint is not None:
             group.suggestions[hint] = group.suggestions.get(hint, 0) + 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for group in groups.values():
         # most often written; among equals, the first in code point order (stable)
         shown = min(group.written.items(), key=lambda kv: (-kv[1], kv[0]))[0]
