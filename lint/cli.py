@@ -271,6 +271,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                       progress=True)
     linter = Linter(request)
     changes = _changed_since(linter, args)
+    if args.write_baseline:
+        _refuse_a_partial_baseline(linter, changes)
     if args.verbose:
         for note in linter.discovery.notes:
             print(f"notelint: {note}", file=sys.stderr)
@@ -401,6 +403,12 @@ def _changed_since(linter, args: argparse.Namespace):
     changes = changed.changes_since(linter.root, ref)
     linter.report_paths = changed.report_paths(linter, changes)
     return changes
+
+
+def _refuse_a_partial_baseline(linter, changes) -> None:
+    from lint import baseline
+
+    baseline.refuse_partial(linter, changed=changes is not None)
 
 
 def _write_baseline(linter, findings, path: str) -> int:
