@@ -314,3 +314,53 @@ def test_a_deeply_nested_baseline_is_exit_2(vault: Path) -> None:
     assert done.returncode == 2 and "not a notelint baseline" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 
+
+MOJIBAKE_HEADING = "---\ntitle: N\n---\n\n# It\u00e2\u20ac\u2122s new\n\n[[Nope]]\n"
+
+
+@needs_git
+def test_fix_with_changed_since_reports_the_same_notes_after_a_full_relint(repo: Path) -> None:
+    # Fixing a heading changes what other notes see: --fix lints the vault again.
+    write(repo, {"new.md": MOJIBAKE_HEADING})
+    done = check(repo, "--changed-since", "HEAD", "--fix", "-v")
+    assert "linting the vault again" in done.stderr, done.stderr
+    assert found(done) == [("new.md", "broken-link", 7)], done.stdout
+    assert "It\u2019s new" in (repo / "new.md").read_text(encoding="utf-8")
+
+
+@needs_git
+def test_pre_commit_refs_reports_the_pushed_range_not_the_working_tree(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD").strip()
+    write(repo, {"pushed.md": "---\ntitle: P\n---\n\n[[Not there]]\n"})
+    git(repo, "add", "pushed.md")
+    git(repo, "commit", "-q", "-m", "pushed")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    # Not in the pushed commits: a staged delete that breaks a link, an edited note, a new one.
+    git(repo, "rm", "-q", "Target.md")
+    write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n",
+                 "untracked.md": "---\ntitle: N\n---\n\n[[Nowhere]]\n"})
+    env = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head}
+    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                        cwd=repo, env=env)
+    assert found(done) == [("pushed.md", "broken-link", 5)], done.stdout
+    # A rename in the pushed range still breaks the unchanged linker.
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "mv", "Other.md", "Renamed.md")
+    git(repo, "commit", "-q", "-m", "rename")
+    env["PRE_COMMIT_TO_REF"] = git(repo, "rev-parse", "HEAD").strip()
+    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                        cwd=repo, env=env)
+    assert sorted(found(done)) == [("links/to-other.md", "broken-link", 5),
+                                   ("pushed.md", "broken-link", 5)], done.stdout
+
+
+@needs_git
+def test_changed_since_in_a_folder_whose_name_ends_in_a_space(tmp_path: Path) -> None:
+    root = tmp_path / "vault "
+    write(root, {"Target.md": "x\n", "link.md": "[[Target]]\n", "notelint.toml": ""})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    git(root, "mv", "Target.md", "Moved.md")
+    done = check(root, "--select", "broken-link", "--changed-since", "HEAD")
+    assert found(done) == [("link.md", "broken-link", 1)], done.stderr
