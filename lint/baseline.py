@@ -91,7 +91,7 @@ def write(path: str, findings: Iterable[Finding], text_of: Callable[[str], str |
     except OSError as e:
         with_suppressed_remove(tmp)
         raise BaselineError(f"{path}: cannot write the baseline: {e.strerror or e}") from e
-    except BaseException:  # an interrupt: the old file stays, and nothing beside it
+    except BaseException:  # anything else, an interrupt too: the old file stays, nothing beside it
         with_suppressed_remove(tmp)
         raise
     return sum(n for rules in found.values() for texts in rules.values() for n in texts.values())
@@ -105,7 +105,7 @@ def refuse_partial(linter: Linter, changed: bool) -> None:
 
     why = []
     if changed:
-        why.append("--changed-since")
+        why.append("--changed-since or --pre-commit-refs")
     reported = set(linter.report_paths)
     found = linter.discovery
     every = [p for p in found.files if is_note(p)] + [s.path for s in found.skipped]
@@ -117,7 +117,8 @@ def refuse_partial(linter: Linter, changed: bool) -> None:
         configured = select_rules(load_config(Path(source) if source else None, linter.root))
         left_out = [r.name for r in configured if r not in linter.rules]
         if left_out:
-            why.append(f"--select, --ignore leave out {', '.join(left_out)}")
+            more = f" and {len(left_out) - 3:,} more" if len(left_out) > 3 else ""
+            why.append(f"--select, --ignore leave out {', '.join(left_out[:3])}{more}")
     if why:
         raise BaselineError(f"--write-baseline records the whole vault with the config's rules, and "
                             f"this run covers part of it ({'; '.join(why)}): the entries for the "
