@@ -16,11 +16,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lint.config import ConfigError
+from lint.config import ConfigError, load_config
 from lint.diagnostic import Finding
+from lint.discover import is_note
+
+if TYPE_CHECKING:
+    from lint.engine import Linter
 
 FORMAT = "notelint-baseline"
 VERSION = 1
@@ -58,9 +65,18 @@ def entries(findings: Iterable[Finding], text_of: Callable[[str], str | None]) -
     return out
 
 
+# A lone surrogate: a byte of a file name that is not UTF-8, as Python decodes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(found: Entries) -> str:
+    """The file's text. Non-ASCII names stay as written; a lone surrogate (a file name
+    that is not UTF-8) cannot be written as UTF-8, so it is written as JSON's `\\udcXX`
+    escape, as the JSON reporter writes it: json.load reads it back as the same
+    surrogate, so the entry still matches the note on the next run."""
     doc = {FORMAT: VERSION, "findings": found}
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def write(path: str, findings: Iterable[Finding], text_of: Callable[[str], str | None]) -> int:
@@ -75,7 +91,38 @@ def write(path: str, findings: Iterable[Finding], text_of: Callable[[str], str |
     except OSError as e:
         with_suppressed_remove(tmp)
         raise BaselineError(f"{path}: cannot write the baseline: {e.strerror or e}") from e
+    except BaseException:  # anything else, an interrupt too: the old file stays, nothing beside it
+        with_suppressed_remove(tmp)
+        raise
     return sum(n for rules in found.values() for texts in rules.values() for n in texts.values())
+
+
+def refuse_partial(linter: Linter, changed: bool) -> None:
+    """Refuse to write a baseline from a run over part of the vault: the file replaces
+    the old one, so every entry outside the run would be dropped without a word. As
+    PHPStan's and detekt's, a baseline is regenerated whole (issue 15)."""
+    from lint.engine import select_rules
+
+    why = []
+    if changed:
+        why.append("--changed-since or --pre-commit-refs")
+    reported = set(linter.report_paths)
+    found = linter.discovery
+    every = [p for p in found.files if is_note(p)] + [s.path for s in found.skipped]
+    if any(p not in reported and not found.is_template(p) for p in every):
+        why.append("paths narrower than the vault")
+    overrides = linter.request.overrides
+    if "select" in overrides or "ignore" in overrides:
+        source = linter.config.source
+        configured = select_rules(load_config(Path(source) if source else None, linter.root))
+        left_out = [r.name for r in configured if r not in linter.rules]
+        if left_out:
+            more = f" and {len(left_out) - 3:,} more" if len(left_out) > 3 else ""
+            why.append(f"--select, --ignore leave out {', '.join(left_out[:3])}{more}")
+    if why:
+        raise BaselineError(f"--write-baseline records the whole vault with the config's rules, and "
+                            f"this run covers part of it ({'; '.join(why)}): the entries for the "
+                            "rest would be lost. Run it without those.")
 
 
 def with_suppressed_remove(path: str) -> None:
@@ -96,9 +143,12 @@ def load(path: str) -> Entries:
         raise BaselineError(f"{path}: cannot read the baseline: {e.strerror or e}") from e
     except (UnicodeDecodeError, ValueError) as e:
         raise BaselineError(f"{path}: not a notelint baseline (not JSON: {e})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a notelint baseline (JSON nested too deeply)") from None
     if not isinstance(doc, dict) or FORMAT not in doc:
         raise BaselineError(f"{path}: not a notelint baseline (no `{FORMAT}` field)")
-    if doc[FORMAT] != VERSION:
+    # `true` and `1.0` equal 1 in Python, and are no version.
+    if type(doc[FORMAT]) is not int or doc[FORMAT] != VERSION:
         raise BaselineError(f"{path}: baseline version {doc[FORMAT]!r} is not supported "
                             f"(this notelint reads version {VERSION})")
     found = doc.get("findings")

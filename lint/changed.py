@@ -3,7 +3,9 @@
 `--changed-since REF` reports on the notes added, modified or renamed since REF
 (committed, staged, unstaged and untracked), plus every note with a link that resolved
 at REF to a file deleted or renamed since then: the change broke that link though the
-note itself is untouched (issue 14). The whole vault is still indexed.
+note itself is untouched (issue 14). The whole vault is still indexed. On a pre-push
+(`--pre-commit-refs`), the change is the pushed range FROM..TO alone: an edit not
+committed is not part of the push (issue 15).
 """
 
 from __future__ import annotations
@@ -48,24 +50,35 @@ def toplevel(cwd: str | os.PathLike[str]) -> Path:
     done = _git(["rev-parse", "--show-toplevel"], cwd)
     if done.returncode != 0:
         raise GitError(f"{cwd}: not inside a git work tree")
-    return Path(done.stdout.strip()).resolve()
+    # Only the newline git ends it with: a folder's name may end in a space.
+    out = done.stdout
+    return Path(out[:-1] if out.endswith("\n") else out).resolve()
 
 
-def changes_since(root: str | os.PathLike[str], ref: str) -> Changes:
-    """What changed under `root` between `ref` and the working tree."""
-    top = toplevel(root)
+def _commit(ref: str, top: Path) -> str:
     if ref.startswith("-"):
         raise GitError(f"unknown git revision `{ref}`")
     verified = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
     if verified.returncode != 0:
         raise GitError(f"unknown git revision `{ref}`")
-    commit = verified.stdout.strip()
-    diff = _git(["diff", "--name-status", "-M", "-z", commit, "--"], top)
+    return verified.stdout.strip()
+
+
+def changes_since(root: str | os.PathLike[str], ref: str, to_ref: str | None = None) -> Changes:
+    """What changed under `root` between `ref` and the working tree (committed, staged,
+    unstaged, untracked); with `to_ref`, between the commits `ref` and `to_ref` alone
+    (a pre-push: what the pushed commits change, not what is still being edited)."""
+    top = toplevel(root)
+    commits = [_commit(ref, top)] + ([_commit(to_ref, top)] if to_ref is not None else [])
+    diff = _git(["diff", "--name-status", "-M", "-z", *commits, "--"], top)
     if diff.returncode != 0:
         raise GitError(f"git diff {ref} failed: {diff.stderr.strip()}")
-    others = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
-    if others.returncode != 0:
-        raise GitError(f"git ls-files failed: {others.stderr.strip()}")
+    untracked = ""
+    if to_ref is None:
+        others = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
+        if others.returncode != 0:
+            raise GitError(f"git ls-files failed: {others.stderr.strip()}")
+        untracked = others.stdout
     prefix = _prefix(Path(root).resolve(), top)
     if prefix is None:
         return Changes()
@@ -96,7 +109,7 @@ def changes_since(root: str | os.PathLike[str], ref: str) -> Changes:
             out.gone.add(path)
         else:
             out.touched.add(path)
-    out.touched.update(p for p in map(rel, others.stdout.split("\0")) if p)
+    out.touched.update(p for p in map(rel, untracked.split("\0")) if p)
     return out
 
 

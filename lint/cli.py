@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report on the notes changed since git REF, and the notes whose links "
                         "a deletion or rename since REF broke")
     c.add_argument("--pre-commit-refs", action="store_true",
-                   help="--changed-since $PRE_COMMIT_FROM_REF when pre-commit sets it (pre-push); "
-                        "else the whole vault")
+                   help="what $PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF changed when pre-commit "
+                        "sets them (pre-push); else the whole vault")
 
     rp = sub.add_parser("report", help="a vault health report: what to fix first (HTML, Markdown, JSON)")
     rp.add_argument("paths", nargs="*", default=None, help="files or folders to report on (default: .)")
@@ -271,6 +271,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                       progress=True)
     linter = Linter(request)
     changes = _changed_since(linter, args)
+    if args.write_baseline:
+        _refuse_a_partial_baseline(linter, changes)
     if args.verbose:
         for note in linter.discovery.notes:
             print(f"notelint: {note}", file=sys.stderr)
@@ -304,7 +306,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                           if again is not None else "notelint: --fix changed what other notes "
                           "see: linting the vault again", file=sys.stderr)
                 if again is None:
+                    narrowed = linter.report_paths  # --changed-since's notes stay the ones reported
                     linter = Linter(request)
+                    linter.report_paths = narrowed
                     again = linter.run()
                 findings = again
             findings = sorted(findings + problems, key=lambda f: f.sort_key)
@@ -394,13 +398,22 @@ def _changed_since(linter, args: argparse.Namespace):
     from lint import changed
 
     ref = args.changed_since
+    to_ref = None
     if ref is None and args.pre_commit_refs:
         ref = os.environ.get("PRE_COMMIT_FROM_REF") or None
+        # A pre-push: what the pushed commits change, not the working tree's edits.
+        to_ref = os.environ.get("PRE_COMMIT_TO_REF") or None
     if ref is None:
         return None
-    changes = changed.changes_since(linter.root, ref)
+    changes = changed.changes_since(linter.root, ref, to_ref)
     linter.report_paths = changed.report_paths(linter, changes)
     return changes
+
+
+def _refuse_a_partial_baseline(linter, changes) -> None:
+    from lint import baseline
+
+    baseline.refuse_partial(linter, changed=changes is not None)
 
 
 def _write_baseline(linter, findings, path: str) -> int:

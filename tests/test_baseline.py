@@ -231,3 +231,136 @@ def test_changed_since_outside_git_or_with_an_unknown_ref_is_exit_2(repo: Path, 
     done = check(plain, "--changed-since", "HEAD")
     assert done.returncode == 2 and "not inside a git work tree" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- review fixes (issue 14) ----------------------------------------------------------
+
+
+def test_a_note_name_that_is_not_utf8_is_recorded_and_matched(vault: Path) -> None:
+    name = os.fsdecode(b"caf\xe9 \xff.md")  # Latin-1 bytes: not UTF-8
+    try:
+        with open(vault / name, "wb") as fh:
+            fh.write(b"---\ntitle: X\n---\n\n[[Nowhere]] and [[Also gone]]\n")
+    except OSError:
+        pytest.skip("this file system wants UTF-8 names")
+    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert sorted(os.listdir(vault)) == sorted([*OLD, "notelint.toml", "base.json", name])
+    text = (vault / "base.json").read_bytes().decode("utf-8")  # valid UTF-8
+    assert "\\udcff" in text and "a.md" in text  # the byte escaped, the rest as written
+    assert json.loads(text)["findings"][name] == {
+        "broken-link": {"Also gone": 1, "Nowhere": 1}}
+    done = check(vault, "--baseline", "base.json")
+    assert found(done) == [] and "5 findings hidden" in done.stderr, done.stdout + done.stderr
+    assert "no longer occur" not in done.stderr
+
+
+def test_a_baseline_that_cannot_be_written_leaves_no_temporary_file(vault: Path) -> None:
+    (vault / "base.json").mkdir()  # os.replace cannot put a file there
+    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    assert done.returncode == 2 and "cannot write the baseline" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not [p for p in os.listdir(vault) if p.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("narrowing, says", [
+    (["a.md"], "paths narrower than the vault"),
+    (["--select", "broken-link"], "--select, --ignore"),
+    (["--ignore", "frontmatter-schema"], "--select, --ignore"),
+])
+def test_a_partial_run_does_not_overwrite_the_baseline(vault: Path, narrowing: list[str], says: str) -> None:
+    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    before = (vault / "base.json").read_text(encoding="utf-8")
+    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", *narrowing, cwd=vault)
+    assert done.returncode == 2, done.stderr
+    assert "--write-baseline records the whole vault" in done.stderr and says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (vault / "base.json").read_text(encoding="utf-8") == before
+
+
+def test_a_run_over_the_whole_vault_may_name_it_or_add_rules(vault: Path) -> None:
+    done = run_notelint("check", "--no-cache", "--write-baseline", "vault/base.json", "vault",
+                        cwd=vault.parent)
+    assert done.returncode == 0, done.stderr
+    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
+                        "--extend-select", "orphan-note", cwd=vault)
+    assert done.returncode == 0, done.stderr
+    assert "orphan-note" in json.loads((vault / "base.json").read_text(encoding="utf-8"))["findings"]["b.md"]
+
+
+@needs_git
+def test_changed_since_does_not_overwrite_the_baseline(repo: Path) -> None:
+    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=repo)
+    before = (repo / "base.json").read_text(encoding="utf-8")
+    write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n"})
+    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
+                        "--changed-since", "HEAD", cwd=repo)
+    assert done.returncode == 2 and "--changed-since" in done.stderr, done.stderr
+    assert (repo / "base.json").read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("version", ["true", "1.0"])
+def test_only_the_integer_1_is_baseline_version_1(vault: Path, version: str) -> None:
+    (vault / "base.json").write_text(f'{{"notelint-baseline": {version}, "findings": {{}}}}',
+                                     encoding="utf-8")
+    done = check(vault, "--baseline", "base.json")
+    assert done.returncode == 2 and f"baseline version {version.title() if version == 'true' else version}" \
+        in done.stderr, done.stderr
+
+
+def test_a_deeply_nested_baseline_is_exit_2(vault: Path) -> None:
+    (vault / "base.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = check(vault, "--baseline", "base.json")
+    assert done.returncode == 2 and "not a notelint baseline" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+MOJIBAKE_HEADING = "---\ntitle: N\n---\n\n# It\u00e2\u20ac\u2122s new\n\n[[Nope]]\n"
+
+
+@needs_git
+def test_fix_with_changed_since_reports_the_same_notes_after_a_full_relint(repo: Path) -> None:
+    # Fixing a heading changes what other notes see: --fix lints the vault again.
+    write(repo, {"new.md": MOJIBAKE_HEADING})
+    done = check(repo, "--changed-since", "HEAD", "--fix", "-v")
+    assert "linting the vault again" in done.stderr, done.stderr
+    assert found(done) == [("new.md", "broken-link", 7)], done.stdout
+    assert "It\u2019s new" in (repo / "new.md").read_text(encoding="utf-8")
+
+
+@needs_git
+def test_pre_commit_refs_reports_the_pushed_range_not_the_working_tree(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD").strip()
+    write(repo, {"pushed.md": "---\ntitle: P\n---\n\n[[Not there]]\n"})
+    git(repo, "add", "pushed.md")
+    git(repo, "commit", "-q", "-m", "pushed")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    # Not in the pushed commits: a staged delete that breaks a link, an edited note, a new one.
+    git(repo, "rm", "-q", "Target.md")
+    write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n",
+                 "untracked.md": "---\ntitle: N\n---\n\n[[Nowhere]]\n"})
+    env = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head}
+    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                        cwd=repo, env=env)
+    assert found(done) == [("pushed.md", "broken-link", 5)], done.stdout
+    # A rename in the pushed range still breaks the unchanged linker.
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "mv", "Other.md", "Renamed.md")
+    git(repo, "commit", "-q", "-m", "rename")
+    env["PRE_COMMIT_TO_REF"] = git(repo, "rev-parse", "HEAD").strip()
+    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                        cwd=repo, env=env)
+    assert sorted(found(done)) == [("links/to-other.md", "broken-link", 5),
+                                   ("pushed.md", "broken-link", 5)], done.stdout
+
+
+@needs_git
+def test_changed_since_in_a_folder_whose_name_ends_in_a_space(tmp_path: Path) -> None:
+    root = tmp_path / "vault "
+    write(root, {"Target.md": "x\n", "link.md": "[[Target]]\n", "notelint.toml": ""})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    git(root, "mv", "Target.md", "Moved.md")
+    done = check(root, "--select", "broken-link", "--changed-since", "HEAD")
+    assert found(done) == [("link.md", "broken-link", 1)], done.stderr

@@ -322,3 +322,26 @@ def test_pre_push_reports_only_what_the_pushed_commits_broke(
     assert "linker.md:5:" in out and "new.md:5:" in out and "broken-link" in out, out
     assert "old/bad.md" not in out, out
     assert git(tmp_path / "remote.git", "rev-parse", "main") != git(vault_repo, "rev-parse", "HEAD")
+
+
+@needs_git
+@needs_pre_commit
+def test_pre_push_ignores_what_the_pushed_commits_do_not_contain(
+    hook_repo, vault_repo, pre_commit, pre_commit_home, tmp_path
+) -> None:
+    needs_rule("broken-link")
+    push_setup(hook_repo, vault_repo, pre_commit, tmp_path)
+    write(vault_repo, {"Target.md": GOOD, "linker.md": "---\ntitle: L\n---\n\nSee [[Target]].\n"})
+    git(vault_repo, "add", "-A")
+    git(vault_repo, "commit", "-q", "-m", "notes")
+    git(vault_repo, "push", "-q", "--no-verify", "origin", "HEAD:main")
+    write(vault_repo, {"new.md": "---\ntitle: New\n---\n\nLinks [[linker]].\n"})
+    git(vault_repo, "add", "new.md")
+    git(vault_repo, "commit", "-q", "-m", "a clean note")
+    # Not committed, so not pushed: a staged delete that breaks the linker, and a new
+    # note with a broken link (pre-commit stashes only unstaged edits).
+    git(vault_repo, "rm", "-q", "Target.md")
+    write(vault_repo, {"draft.md": "---\ntitle: D\n---\n\n[[Nowhere]]\n"})
+    done = push(vault_repo, pre_commit_home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git(tmp_path / "remote.git", "rev-parse", "main") == git(vault_repo, "rev-parse", "HEAD")

@@ -252,3 +252,44 @@ def test_the_action_writes_the_markdown_report_to_the_job_summary(tmp_path) -> N
         text = summary.read_text(encoding="utf-8")
         assert text.startswith("before\n")
         assert ("# notelint vault report" in text and "| Missing Thing | 2 | 2 |" in text) is expect
+
+
+def _compare_error(tmp_path: Path, text: str) -> str:
+    vault = _vault(tmp_path / "v", {"a.md": "[[x]]\n"})
+    (tmp_path / "old.json").write_text(text, encoding="utf-8")
+    r = run_notelint("report", ".", "--compare", str(tmp_path / "old.json"), cwd=vault)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("notelint: error: --compare:") and "Traceback" not in r.stderr, r.stderr
+    assert r.stdout == ""
+    return r.stderr
+
+
+def test_compare_with_fields_of_the_wrong_type_is_a_clear_error(tmp_path) -> None:
+    for field in ('"missing_targets": 5', '"missing_targets": "abc"', '"missing_targets": [1]',
+                  '"missing_targets": [{"target": 3}]', '"notes": "many"', '"notes": true'):
+        says = _compare_error(tmp_path, '{"fingerprints": {"broken-link": ["ab"]}, ' + field + "}")
+        assert "not a `notelint report --format json` file" in says, (field, says)
+
+
+def test_compare_with_deeply_nested_json_is_a_clear_error(tmp_path) -> None:
+    says = _compare_error(tmp_path, "[" * 100_000 + "]" * 100_000)
+    assert "nested too deeply" in says
+
+
+def test_markdown_escapes_rule_names_from_the_compare_file(tmp_path) -> None:
+    vault = _vault(tmp_path / "v", {"a.md": "[[x]]\n"})
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"fingerprints": {"a|b`<img src=x>": ["ab"], "broken-link": []}}),
+                   encoding="utf-8")
+    r = run_notelint("report", ".", "--compare", str(old), cwd=vault)
+    assert r.returncode == 0, r.stderr
+    row = next(line for line in r.stdout.splitlines() if "img" in line)
+    assert row == "| a\\|b\\`&lt;img src\\=x&gt; | 1 | 0 | 0 | 1 |"
+    assert "| `broken-link` | 0 | 1 | 1 | 0 |" in r.stdout  # a rule's own name as before
+
+
+def test_a_markdown_link_suggestion_is_shown_decoded(tmp_path) -> None:
+    vault = _vault(tmp_path, {"Open Source AI.md": "# AI\n",
+                              "n.md": "[models](Open%20Source%20Al.md)\n"})
+    report = _report(vault)
+    assert _target(report, "Open Source Al.md")["suggestion"] == "Open Source AI.md"

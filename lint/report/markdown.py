@@ -28,6 +28,15 @@ def md(value: object) -> str:
     return text
 
 
+_RULE_NAME = re.compile(r"[a-z0-9-]+")
+
+
+def rule_name(name: str) -> str:
+    """A rule's name in code font; a name that is not one (from a `--compare` file,
+    hostile input) as text, escaped like any other cell."""
+    return f"`{name}`" if _RULE_NAME.fullmatch(name) else md(name)
+
+
 def folder_name(name: str) -> str:
     return md(name) if name else "*(vault root)*"
 
@@ -71,7 +80,7 @@ def _render(report: dict[str, Any], caps: dict[str, int]) -> str:
                 f"({change['findings']['old']:,} → {change['findings']['now']:,} findings; missing notes "
                 f"{change['missing_targets']['old']:,} → {change['missing_targets']['now']:,}).", "",
                 _row(["rule", "before", "now", "new", "fixed"]), "|---|---:|---:|---:|---:|"]
-        out += [_row([f"`{r['rule']}`", f"{r['old']:,}", f"{r['now']:,}", f"{r['new']:,}", f"{r['fixed']:,}"])
+        out += [_row([rule_name(r["rule"]), f"{r['old']:,}", f"{r['now']:,}", f"{r['new']:,}", f"{r['fixed']:,}"])
                 for r in change["rules"]]
     out += ["", "## Findings by rule", "", _row(["rule", "code", "severity", "findings", "--fix", "unsafe"]),
             "|---|---|---|---:|---:|---:|"]

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from lint import __version__
 from lint.fix import applicable
@@ -173,8 +174,9 @@ def _missing_targets(linter: Linter, findings: list[Finding]) -> tuple[list[dict
         group.written[shown] = group.written.get(shown, 0) + 1
         group.notes[f.path] = group.notes.get(f.path, 0) + 1
         group.links += 1
-        memo = (f.help, f.fix)
-        hint = hints[memo] if memo in hints else hints.setdefault(memo, suggestion_of(f))
+        markdown = link.kind == "markdown"
+        memo = (f.help, f.fix, markdown)
+        hint = hints[memo] if memo in hints else hints.setdefault(memo, suggestion_of(f, markdown))
         if hint is not None:
             group.suggestions[hint] = group.suggestions.get(hint, 0) + 1
     rows: list[dict[str, Any]] = []
@@ -215,11 +217,14 @@ def _links(linter: Linter, rel: str) -> tuple[Link, ...]:
 _WIKILINK = re.compile(r"\[\[(.+?)\]\](?=\?| or |$)")
 
 
-def suggestion_of(f: Finding) -> str | None:
+def suggestion_of(f: Finding, markdown: bool = False) -> str | None:
     """The target a broken link should probably have: the rule's fix when it is certain,
-    else the first note its "did you mean" help names (lint/rules/broken_link.py)."""
+    else the first note its "did you mean" help names (lint/rules/broken_link.py). A
+    Markdown link's fix is percent-encoded; the suggestion is shown decoded, as the
+    link's own target is."""
     if f.fix is not None and f.fix.edits:
-        return f.fix.edits[0].content.strip() or None
+        content = f.fix.edits[0].content
+        return (unquote(content) if markdown else content).strip() or None
     m = _WIKILINK.search(f.help or "")
     return m.group(1).split("|", 1)[0].strip() or None if m else None
 
@@ -246,11 +251,28 @@ def load_compare(path: str) -> dict[str, Any]:
         raise CompareError(f"--compare: cannot read {path}: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise CompareError(f"--compare: {path} is not JSON: {e}") from None
-    prints = old.get("fingerprints") if isinstance(old, dict) else None
-    if not isinstance(prints, dict) or not all(
-            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in prints.values()):
+    except RecursionError:
+        raise CompareError(f"--compare: {path} is not a report (JSON nested too deeply)") from None
+    if not _comparable(old):
         raise CompareError(f"--compare: {path} is not a `notelint report --format json` file")
     return old
+
+
+def _comparable(old: object) -> bool:
+    """Whether the fields compare_reports reads have their types: `fingerprints`, and
+    `missing_targets` and `notes` when there (an older report may lack them)."""
+    if not isinstance(old, dict):
+        return False
+    prints = old.get("fingerprints")
+    if not isinstance(prints, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in prints.values()):
+        return False
+    targets = old.get("missing_targets")
+    if targets is not None and not (isinstance(targets, list) and all(
+            isinstance(t, dict) and isinstance(t.get("target"), str) for t in targets)):
+        return False
+    notes = old.get("notes")
+    return notes is None or (isinstance(notes, int) and not isinstance(notes, bool))
 
 
 def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any], name: str = "") -> dict[str, Any]:
@@ -264,8 +286,7 @@ def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any], name: str = 
         rows.append({"rule": rule, "old": sum(before.values()), "now": sum(after.values()),
                      "new": sum((after - before).values()), "fixed": sum((before - after).values())})
     rows.sort(key=lambda r: (-(r["new"] + r["fixed"]), r["rule"]))
-    old_targets = {target_key(t["target"]) for t in old.get("missing_targets") or ()
-                   if isinstance(t, dict) and isinstance(t.get("target"), str)}
+    old_targets = {target_key(t["target"]) for t in old.get("missing_targets") or ()}
     now_targets = {target_key(t["target"]) for t in new["missing_targets"]}
     old_notes = old.get("notes")
     return {
