@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -64,9 +65,17 @@ def render(report: dict[str, Any], here: str) -> str:
     def note(path: str) -> str:
         return f'<a href="{href(path, root, here)}">{esc(path)}</a>'
 
+    parts = [*_head(report), *_compare(report.get("compare")), *_totals(report),
+             *_missing(report["missing_targets"], note), *_lists(report, note),
+             "</main></body></html>\n"]
+    return "\n".join(parts)
+
+
+def _head(report: dict[str, Any]) -> list[str]:
+    root = report["root"]
     sev = report["severities"]
     fix = report["fixable"]
-    parts = [
+    return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -88,19 +97,25 @@ def render(report: dict[str, Any], here: str) -> str:
         _card("with --unsafe-fixes", fix["unsafe_fixes"]),
         "</div>",
     ]
-    change = report.get("compare")
-    if change:
-        parts += [
-            "<h2>Since the last report</h2>",
-            f"<p><b>{change['new']:,}</b> new, <b>{change['fixed']:,}</b> fixed: "
-            f"{change['findings']['old']:,} → {change['findings']['now']:,} findings; missing notes "
-            f"{change['missing_targets']['old']:,} → {change['missing_targets']['now']:,} "
-            f"(compared with {esc(change['against'])}).</p>",
-            _table(["rule", "before", "now", "new", "fixed"], " nnnn",
-                   [[f"<code>{esc(r['rule'])}</code>", r["old"], r["now"], r["new"], r["fixed"]]
-                    for r in change["rules"]], "per rule, most changed first"),
-        ]
-    parts += [
+
+
+def _compare(change: dict[str, Any] | None) -> list[str]:
+    if not change:
+        return []
+    return [
+        "<h2>Since the last report</h2>",
+        f"<p><b>{change['new']:,}</b> new, <b>{change['fixed']:,}</b> fixed: "
+        f"{change['findings']['old']:,} → {change['findings']['now']:,} findings; missing notes "
+        f"{change['missing_targets']['old']:,} → {change['missing_targets']['now']:,} "
+        f"(compared with {esc(change['against'])}).</p>",
+        _table(["rule", "before", "now", "new", "fixed"], " nnnn",
+               [[f"<code>{esc(r['rule'])}</code>", r["old"], r["now"], r["new"], r["fixed"]]
+                for r in change["rules"]], "per rule, most changed first"),
+    ]
+
+
+def _totals(report: dict[str, Any]) -> list[str]:
+    return [
         "<h2>Findings by rule</h2>",
         _table(["rule", "code", "severity", "findings", "--fix", "unsafe"], "   nnn",
                [[f"<code>{esc(r['rule'])}</code>", esc(r["code"]), esc(r["severity"]), r["findings"],
@@ -112,8 +127,10 @@ def render(report: dict[str, Any], here: str) -> str:
                  f"{f['broken_links_per_note']:.2f}"] for f in report["folders"]],
                "top-level folders, most findings first"),
     ]
-    targets = report["missing_targets"]
-    parts += ["<h2>Missing notes, most linked first</h2>"]
+
+
+def _missing(targets: list[dict[str, Any]], note: Callable[[str], str]) -> list[str]:
+    parts = ["<h2>Missing notes, most linked first</h2>"]
     if targets:
         rows = [[esc(t["target"]), t["notes"], t["links"],
                  esc(t["suggestion"]) if t["suggestion"] else '<span class="muted">none</span>',
@@ -123,6 +140,11 @@ def render(report: dict[str, Any], here: str) -> str:
                             _more(len(rows), len(targets))))
     else:
         parts.append('<p class="muted">No broken link points at a missing note.</p>')
+    return parts
+
+
+def _lists(report: dict[str, Any], note: Callable[[str], str]) -> list[str]:
+    parts: list[str] = []
     if report["top_notes"]:
         parts += ["<h2>Notes with the most findings</h2>",
                   _table(["note", "findings", "rules"], " n ",
@@ -140,8 +162,7 @@ def render(report: dict[str, Any], here: str) -> str:
                   _table(["note", "line", "what"], " n ",
                          [[note(a["path"]), a["line"], esc(a["message"])] for a in items[:LIST_ROWS]],
                          "by path and line", _more(min(len(items), LIST_ROWS), len(items)))]
-    parts.append("</main></body></html>\n")
-    return "\n".join(parts)
+    return parts
 
 
 def _card(label: str, value: int, bad: bool = False) -> str:
