@@ -216,6 +216,14 @@ def apply(found: Entries, findings: list[Finding], text_of: Callable[[str], str 
         else:
             left[key] = 0
             kept.append(f)
+    unused = _unused(found, left, owner, renames, reported, rules, vault)
+    return Outcome(kept, hidden, unused)
+
+
+def _unused(found: Entries, left: Mapping[tuple[str, str, str], int], owner: Mapping[str, str],
+            renames: Mapping[str, str], reported: Collection[str] | None,
+            rules: Collection[str] | None, vault: Collection[str] | None) -> int:
+    """How many entries matched no finding, among the notes and rules this run covered."""
     unused = 0
     for path, old in owner.items():
         if reported is not None and path not in reported:
@@ -231,4 +239,4 @@ def apply(found: Entries, findings: list[Finding], text_of: Callable[[str], str 
             if old not in owned and old not in vault:
                 unused += sum(n for rule, counts in by_rule.items()
                               if rules is None or rule in rules for n in counts.values())
-    return Outcome(kept, hidden, unused)
+    return unused
