@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from lint.config import ConfigError
+from lint.vault import strip_md
 
 if TYPE_CHECKING:
     from lint.engine import Linter
@@ -178,7 +179,7 @@ def _needles(gone: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for path in gone:
         name = posixpath.basename(path)
-        stem = name[:-3] if name.lower().endswith(".md") else name
+        stem = strip_md(name)
         for s in (stem, name):
             out.update({s, s.replace(" ", "-"), quote(s), s.replace(" ", "%20")})
     return {n.lower() for n in out if n}

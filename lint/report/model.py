@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from lint import __version__
 from lint.fix import applicable
-from lint.vault import fold
+from lint.vault import fold, strip_md
 
 if TYPE_CHECKING:
     from lint.diagnostic import Finding
@@ -125,7 +125,7 @@ def target_key(target: str) -> str:
     """A link target as the resolver compares it (lint/vault.py): spaces around it
     trimmed, `\\` as `/`, no leading `/`, NFC, case folded, `.md` implied."""
     key = fold(target.strip().replace("\\", "/").lstrip("/"))
-    return key[:-3] if key.endswith(".md") else key
+    return strip_md(key)
 
 
 class _Target:

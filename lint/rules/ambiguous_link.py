@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from lint.diagnostic import Severity, Violation
 from lint.facts import NoteFacts
 from lint.rule import Context, LinkRule, RuleOptions
+from lint.vault import strip_md
 
 
 class Options(RuleOptions):
@@ -60,7 +61,7 @@ class AmbiguousLink(LinkRule):
             if link.origin == "comment" and not comments:
                 continue
             others = ", ".join(f"`{c}`" for c in res.candidates)
-            winner = res.path[:-3] if res.path.lower().endswith(".md") else res.path
+            winner = strip_md(res.path)
             yield Violation(
                 link.target_start, link.target_end,
                 f"`{link.target}` matches {len(res.candidates)} files ({others}); "

@@ -13,7 +13,7 @@ from lint.diagnostic import Applicability, Edit, Fix, Severity, Violation
 from lint.facts import NoteFacts
 from lint.markdown import Link
 from lint.rule import Context, LinkRule, RuleOptions
-from lint.vault import Vault, fold, invisible, shown, visible
+from lint.vault import Vault, fold, invisible, shown, strip_md, visible
 
 
 class Options(RuleOptions):
@@ -209,7 +209,7 @@ def _kind(name: str) -> str:
 
 def _stem(path: str) -> str:
     name = posixpath.basename(path)
-    return name[:-3] if name.lower().endswith(".md") else name
+    return strip_md(name)
 
 
 class _Suggestions:
@@ -273,7 +273,7 @@ class _Suggestions:
         res = self.vault.resolve(name, source, self.profile)
         if res.path == path and not res.candidates:
             return name
-        return path[:-3] if path.lower().endswith(".md") else path
+        return strip_md(path)
 
     def _invisible(self, target: str, source: str) -> Suggestion | None:
         chars = invisible(target)
@@ -285,7 +285,7 @@ class _Suggestions:
                     f"the target contains invisible characters ({_names(chars)}) that "
                     f"`{res.path}` does not have: link [[{clean}]]", replacement=clean)
         base = target.rsplit("/", 1)[-1]
-        base = base[:-3] if base.lower().endswith(".md") else base
+        base = strip_md(base)
         files = self.hidden.get(fold(visible(base)))
         if files and len(files) == 1:
             stem = _stem(files[0])
@@ -297,8 +297,7 @@ class _Suggestions:
 
     def _folded(self, target: str, source: str) -> Suggestion | None:
         base = target.rsplit("/", 1)[-1]
-        if base.lower().endswith(".md"):
-            base = base[:-3]
+        base = strip_md(base)
         files = self.snakes.get(snake(base), [])
         if "/" in target and len(files) > 1:
             folder = snake(target.rsplit("/", 1)[0])
