@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,15 @@ def run_notelint(*args: str, cwd: str | os.PathLike[str], input: str | None = No
     full_env.pop("GITHUB_ACTIONS", None) if "GITHUB_ACTIONS" not in (env or {}) else None
     return subprocess.run([*notelint_command(), *args], cwd=cwd, input=input, text=True,
                           capture_output=True, env=full_env, timeout=timeout)
+
+
+def default_signals() -> None:
+    """preexec_fn for a child that the test interrupts or terminates: SIGINT and SIGTERM
+    as a terminal leaves them. A suite run in the background (`pytest &`, `nohup`, some
+    CI runners) inherits SIGINT ignored, and an ignored signal stays ignored across exec:
+    the child would never see the interrupt the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @pytest.fixture
