@@ -121,13 +121,9 @@ def _start_with_workers(vault: Path):
     proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache"], cwd=vault,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=default_signals)
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            pids = []
+        pids = _workers(proc.pid)
         if pids:
             return proc, pids
         time.sleep(0.005)
@@ -165,6 +161,12 @@ def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(workers_vau
     if started is None:
         pytest.skip("the run ended before it could be interrupted")
     proc, pids = started
+    time.sleep(0.2)  # the second worker starts too
+    pids = _workers(proc.pid) or pids
+    # Stopped, the workers cannot finish their shares on their own: a run that waited
+    # for them instead of ending them would wait the whole 5 s for each, on any machine.
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
     t0 = time.monotonic()
     os.kill(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
@@ -188,13 +190,21 @@ def test_workers_do_not_outlive_a_main_process_that_was_killed(workers_vault) ->
         pytest.skip("the run ended before it could be killed")
     proc, pids = started
     time.sleep(0.2)  # the second worker starts too
-    pids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()] or pids
+    pids = _workers(proc.pid) or pids
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)  # EOF: no process holds the pipes any more
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)
+
+
+def _workers(pid: int) -> list[int]:
+    """The child processes of `pid` now (none once it has ended)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def _alive(pid: int) -> bool:
