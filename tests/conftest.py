@@ -8,8 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis times example generation by the wall clock (too_slow) and each example
+# (the deadline): on a machine busy with other work both fail tests that are fine.
+# Every test here sets deadline=None already; this is the default for new ones.
+settings.register_profile("notelint", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("notelint")
 SHARED = ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
 MAKE_VAULT = SHARED / "bench" / "make_vault.py"

@@ -193,7 +193,7 @@ def test_workers_do_not_outlive_a_main_process_that_was_killed(workers_vault) ->
     pids = _workers(proc.pid) or pids
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)  # EOF: no process holds the pipes any more
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # they used to stay forever: a generous wait
     while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)
