@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import signal
@@ -49,6 +51,49 @@ def default_signals() -> None:
     the child would never see the interrupt the test sends."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def run_in_process(*args: str, cwd: str | os.PathLike[str],
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """What run_notelint returns, from lint.cli.main in this process: for tests whose
+    point is what notelint finds, not how the command starts, writes or exits (those
+    keep run_notelint). It saves each run an interpreter start and its imports.
+
+    As for the command: the same environment (NO_COLOR, no GITHUB_ACTIONS unless
+    given), working folder, UTF-8 streams that are not terminals, and the output read
+    back as subprocess.run(text=True) reads it."""
+    from lint.cli import main
+
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if "GITHUB_ACTIONS" not in (env or {}):
+        full_env.pop("GITHUB_ACTIONS", None)
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict")
+    stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace")
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    try:
+        os.environ.clear()
+        os.environ.update(full_env)
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse: --help, --version, a usage error
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+                if isinstance(e.code, str):
+                    print(e.code, file=sys.stderr)
+            stdout.flush()
+            stderr.flush()
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+    def text(data: bytes) -> str:  # universal newlines, as text=True decodes a pipe
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+
+    return subprocess.CompletedProcess(["notelint", *args], code, text(out.getvalue()),
+                                       text(err.getvalue()))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Baselines and --changed-since, with the installed command and real git (issue 14)."""
+"""Baselines and --changed-since, through the command's main() and real git (issue 14)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_notelint
+from conftest import run_in_process
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -29,7 +29,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def check(vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_notelint("check", "--no-cache", "--output-format", "json", *args, cwd=vault)
+    return run_in_process("check", "--no-cache", "--output-format", "json", *args, cwd=vault)
 
 
 def found(done: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
@@ -55,7 +55,7 @@ def vault(tmp_path: Path) -> Path:
 def test_write_baseline_records_everything_and_exits_0(vault: Path) -> None:
     before = found(check(vault))
     assert len(before) == 3
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 0, done.stderr
     text = (vault / "base.json").read_text(encoding="utf-8")
     doc = json.loads(text)
@@ -64,12 +64,12 @@ def test_write_baseline_records_everything_and_exits_0(vault: Path) -> None:
         "b.md": {"frontmatter-schema": {"1234567890": 1}},
     }}
     # Stable: written again, byte for byte the same.
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert (vault / "base.json").read_text(encoding="utf-8") == text
 
 
 def test_baseline_hides_old_findings_through_edits(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     done = check(vault, "--baseline", "base.json")
     assert found(done) == [] and done.returncode == 0
     assert "3 findings hidden by the baseline" in done.stderr
@@ -85,7 +85,7 @@ def test_baseline_hides_old_findings_through_edits(vault: Path) -> None:
 
 
 def test_new_damage_shows_alone(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     write(vault, {
         # The same broken target once more in the same note is new; so is a new one.
         "a.md": OLD["a.md"] + "Again [[Nowhere]].\nAnd [[Elsewhere]].\n",
@@ -99,7 +99,7 @@ def test_new_damage_shows_alone(vault: Path) -> None:
 
 
 def test_entries_no_longer_occurring_are_counted(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     write(vault, {"a.md": "---\ntitle: A\n---\n\nSee [[Good]].\nAlso [[Missing]].\n"})
     (vault / "b.md").unlink()
     done = check(vault, "--baseline", "base.json")
@@ -109,12 +109,12 @@ def test_entries_no_longer_occurring_are_counted(vault: Path) -> None:
 
 
 def test_baseline_from_config(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     (vault / "notelint.toml").write_text('baseline = "base.json"\n', encoding="utf-8")
     sub = vault / "sub"
     sub.mkdir()
     # Relative to the config file, wherever notelint runs.
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "..", cwd=sub)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "..", cwd=sub)
     assert json.loads(done.stdout) == [] and done.returncode == 0, done.stderr
 
 
@@ -137,7 +137,7 @@ def test_a_bad_or_foreign_baseline_is_exit_2(vault: Path, content: str | None, s
 @needs_git
 def test_a_renamed_note_keeps_its_entries_when_git_says_so(vault: Path) -> None:
     git(vault, "init", "-q")
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     git(vault, "add", "-A")
     git(vault, "commit", "-q", "-m", "baseline")
     git(vault, "mv", "b.md", "b renamed.md")
@@ -217,7 +217,7 @@ def test_changed_since_in_a_vault_below_the_repository_root(tmp_path: Path) -> N
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "start")
     git(repo, "mv", "vault/Target.md", "vault/Moved.md")
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--select", "broken-link",
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--select", "broken-link",
                         "--changed-since", "HEAD", "vault", cwd=repo)
     assert [(f["path"], f["rule"]) for f in json.loads(done.stdout)] == [("vault/n/link.md", "broken-link")]
 
