@@ -25,6 +25,26 @@ CORPORA = SHARED / "corpora"
 MAKE_VAULT = SHARED / "bench" / "make_vault.py"
 
 
+# `git rev-parse --local-env-vars`: what points git at one repository. A suite started
+# from a git hook (pre-commit, `git rebase --exec`) inherits GIT_DIR and GIT_INDEX_FILE,
+# and every git command of a test, meant for its own temporary repository, would act on
+# the outer one instead.
+GIT_REPOSITORY_VARIABLES = (
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_outer_git_repository():
+    with pytest.MonkeyPatch.context() as mp:
+        for name in GIT_REPOSITORY_VARIABLES:
+            mp.delenv(name, raising=False)
+        yield
+
+
 def notelint_command() -> list[str]:
     """The installed `notelint` console script next to this interpreter."""
     exe = Path(sys.executable).parent / "notelint"
