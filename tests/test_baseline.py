@@ -218,7 +218,7 @@ def test_changed_since_in_a_vault_below_the_repository_root(tmp_path: Path) -> N
     git(repo, "commit", "-q", "-m", "start")
     git(repo, "mv", "vault/Target.md", "vault/Moved.md")
     done = run_in_process("check", "--no-cache", "--output-format", "json", "--select", "broken-link",
-                        "--changed-since", "HEAD", "vault", cwd=repo)
+                          "--changed-since", "HEAD", "vault", cwd=repo)
     assert [(f["path"], f["rule"]) for f in json.loads(done.stdout)] == [("vault/n/link.md", "broken-link")]
 
 
@@ -243,7 +243,7 @@ def test_a_note_name_that_is_not_utf8_is_recorded_and_matched(vault: Path) -> No
             fh.write(b"---\ntitle: X\n---\n\n[[Nowhere]] and [[Also gone]]\n")
     except OSError:
         pytest.skip("this file system wants UTF-8 names")
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert sorted(os.listdir(vault)) == sorted([*OLD, "notelint.toml", "base.json", name])
     text = (vault / "base.json").read_bytes().decode("utf-8")  # valid UTF-8
@@ -257,7 +257,7 @@ def test_a_note_name_that_is_not_utf8_is_recorded_and_matched(vault: Path) -> No
 
 def test_a_baseline_that_cannot_be_written_leaves_no_temporary_file(vault: Path) -> None:
     (vault / "base.json").mkdir()  # os.replace cannot put a file there
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 2 and "cannot write the baseline" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert not [p for p in os.listdir(vault) if p.endswith(".tmp")]
@@ -269,9 +269,9 @@ def test_a_baseline_that_cannot_be_written_leaves_no_temporary_file(vault: Path)
     (["--ignore", "frontmatter-schema"], "--select, --ignore"),
 ])
 def test_a_partial_run_does_not_overwrite_the_baseline(vault: Path, narrowing: list[str], says: str) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     before = (vault / "base.json").read_text(encoding="utf-8")
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", *narrowing, cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", *narrowing, cwd=vault)
     assert done.returncode == 2, done.stderr
     assert "--write-baseline records the whole vault" in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -279,22 +279,22 @@ def test_a_partial_run_does_not_overwrite_the_baseline(vault: Path, narrowing: l
 
 
 def test_a_run_over_the_whole_vault_may_name_it_or_add_rules(vault: Path) -> None:
-    done = run_notelint("check", "--no-cache", "--write-baseline", "vault/base.json", "vault",
-                        cwd=vault.parent)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "vault/base.json", "vault",
+                          cwd=vault.parent)
     assert done.returncode == 0, done.stderr
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
-                        "--extend-select", "orphan-note", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json",
+                          "--extend-select", "orphan-note", cwd=vault)
     assert done.returncode == 0, done.stderr
     assert "orphan-note" in json.loads((vault / "base.json").read_text(encoding="utf-8"))["findings"]["b.md"]
 
 
 @needs_git
 def test_changed_since_does_not_overwrite_the_baseline(repo: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=repo)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=repo)
     before = (repo / "base.json").read_text(encoding="utf-8")
     write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n"})
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
-                        "--changed-since", "HEAD", cwd=repo)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json",
+                          "--changed-since", "HEAD", cwd=repo)
     assert done.returncode == 2 and "--changed-since" in done.stderr, done.stderr
     assert (repo / "base.json").read_text(encoding="utf-8") == before
 
@@ -340,16 +340,16 @@ def test_pre_commit_refs_reports_the_pushed_range_not_the_working_tree(repo: Pat
     write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n",
                  "untracked.md": "---\ntitle: N\n---\n\n[[Nowhere]]\n"})
     env = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head}
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
-                        cwd=repo, env=env)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                          cwd=repo, env=env)
     assert found(done) == [("pushed.md", "broken-link", 5)], done.stdout
     # A rename in the pushed range still breaks the unchanged linker.
     git(repo, "reset", "-q", "--hard")
     git(repo, "mv", "Other.md", "Renamed.md")
     git(repo, "commit", "-q", "-m", "rename")
     env["PRE_COMMIT_TO_REF"] = git(repo, "rev-parse", "HEAD").strip()
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
-                        cwd=repo, env=env)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                          cwd=repo, env=env)
     assert sorted(found(done)) == [("links/to-other.md", "broken-link", 5),
                                    ("pushed.md", "broken-link", 5)], done.stdout
 
