@@ -1,4 +1,4 @@
-"""Baselines and --changed-since, with the installed command and real git (issue 14)."""
+"""Baselines and --changed-since, through the command's main() and real git (issue 14)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_notelint
+from conftest import run_in_process
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -29,7 +29,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def check(vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_notelint("check", "--no-cache", "--output-format", "json", *args, cwd=vault)
+    return run_in_process("check", "--no-cache", "--output-format", "json", *args, cwd=vault)
 
 
 def found(done: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
@@ -55,7 +55,7 @@ def vault(tmp_path: Path) -> Path:
 def test_write_baseline_records_everything_and_exits_0(vault: Path) -> None:
     before = found(check(vault))
     assert len(before) == 3
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 0, done.stderr
     text = (vault / "base.json").read_text(encoding="utf-8")
     doc = json.loads(text)
@@ -64,12 +64,12 @@ def test_write_baseline_records_everything_and_exits_0(vault: Path) -> None:
         "b.md": {"frontmatter-schema": {"1234567890": 1}},
     }}
     # Stable: written again, byte for byte the same.
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert (vault / "base.json").read_text(encoding="utf-8") == text
 
 
 def test_baseline_hides_old_findings_through_edits(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     done = check(vault, "--baseline", "base.json")
     assert found(done) == [] and done.returncode == 0
     assert "3 findings hidden by the baseline" in done.stderr
@@ -85,7 +85,7 @@ def test_baseline_hides_old_findings_through_edits(vault: Path) -> None:
 
 
 def test_new_damage_shows_alone(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     write(vault, {
         # The same broken target once more in the same note is new; so is a new one.
         "a.md": OLD["a.md"] + "Again [[Nowhere]].\nAnd [[Elsewhere]].\n",
@@ -99,7 +99,7 @@ def test_new_damage_shows_alone(vault: Path) -> None:
 
 
 def test_entries_no_longer_occurring_are_counted(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     write(vault, {"a.md": "---\ntitle: A\n---\n\nSee [[Good]].\nAlso [[Missing]].\n"})
     (vault / "b.md").unlink()
     done = check(vault, "--baseline", "base.json")
@@ -109,12 +109,12 @@ def test_entries_no_longer_occurring_are_counted(vault: Path) -> None:
 
 
 def test_baseline_from_config(vault: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     (vault / "notelint.toml").write_text('baseline = "base.json"\n', encoding="utf-8")
     sub = vault / "sub"
     sub.mkdir()
     # Relative to the config file, wherever notelint runs.
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "..", cwd=sub)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "..", cwd=sub)
     assert json.loads(done.stdout) == [] and done.returncode == 0, done.stderr
 
 
@@ -137,7 +137,7 @@ def test_a_bad_or_foreign_baseline_is_exit_2(vault: Path, content: str | None, s
 @needs_git
 def test_a_renamed_note_keeps_its_entries_when_git_says_so(vault: Path) -> None:
     git(vault, "init", "-q")
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     git(vault, "add", "-A")
     git(vault, "commit", "-q", "-m", "baseline")
     git(vault, "mv", "b.md", "b renamed.md")
@@ -217,8 +217,8 @@ def test_changed_since_in_a_vault_below_the_repository_root(tmp_path: Path) -> N
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "start")
     git(repo, "mv", "vault/Target.md", "vault/Moved.md")
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--select", "broken-link",
-                        "--changed-since", "HEAD", "vault", cwd=repo)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--select", "broken-link",
+                          "--changed-since", "HEAD", "vault", cwd=repo)
     assert [(f["path"], f["rule"]) for f in json.loads(done.stdout)] == [("vault/n/link.md", "broken-link")]
 
 
@@ -243,7 +243,7 @@ def test_a_note_name_that_is_not_utf8_is_recorded_and_matched(vault: Path) -> No
             fh.write(b"---\ntitle: X\n---\n\n[[Nowhere]] and [[Also gone]]\n")
     except OSError:
         pytest.skip("this file system wants UTF-8 names")
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert sorted(os.listdir(vault)) == sorted([*OLD, "notelint.toml", "base.json", name])
     text = (vault / "base.json").read_bytes().decode("utf-8")  # valid UTF-8
@@ -257,7 +257,7 @@ def test_a_note_name_that_is_not_utf8_is_recorded_and_matched(vault: Path) -> No
 
 def test_a_baseline_that_cannot_be_written_leaves_no_temporary_file(vault: Path) -> None:
     (vault / "base.json").mkdir()  # os.replace cannot put a file there
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     assert done.returncode == 2 and "cannot write the baseline" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert not [p for p in os.listdir(vault) if p.endswith(".tmp")]
@@ -269,9 +269,9 @@ def test_a_baseline_that_cannot_be_written_leaves_no_temporary_file(vault: Path)
     (["--ignore", "frontmatter-schema"], "--select, --ignore"),
 ])
 def test_a_partial_run_does_not_overwrite_the_baseline(vault: Path, narrowing: list[str], says: str) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=vault)
     before = (vault / "base.json").read_text(encoding="utf-8")
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json", *narrowing, cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json", *narrowing, cwd=vault)
     assert done.returncode == 2, done.stderr
     assert "--write-baseline records the whole vault" in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -279,22 +279,22 @@ def test_a_partial_run_does_not_overwrite_the_baseline(vault: Path, narrowing: l
 
 
 def test_a_run_over_the_whole_vault_may_name_it_or_add_rules(vault: Path) -> None:
-    done = run_notelint("check", "--no-cache", "--write-baseline", "vault/base.json", "vault",
-                        cwd=vault.parent)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "vault/base.json", "vault",
+                          cwd=vault.parent)
     assert done.returncode == 0, done.stderr
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
-                        "--extend-select", "orphan-note", cwd=vault)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json",
+                          "--extend-select", "orphan-note", cwd=vault)
     assert done.returncode == 0, done.stderr
     assert "orphan-note" in json.loads((vault / "base.json").read_text(encoding="utf-8"))["findings"]["b.md"]
 
 
 @needs_git
 def test_changed_since_does_not_overwrite_the_baseline(repo: Path) -> None:
-    run_notelint("check", "--no-cache", "--write-baseline", "base.json", cwd=repo)
+    run_in_process("check", "--no-cache", "--write-baseline", "base.json", cwd=repo)
     before = (repo / "base.json").read_text(encoding="utf-8")
     write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n"})
-    done = run_notelint("check", "--no-cache", "--write-baseline", "base.json",
-                        "--changed-since", "HEAD", cwd=repo)
+    done = run_in_process("check", "--no-cache", "--write-baseline", "base.json",
+                          "--changed-since", "HEAD", cwd=repo)
     assert done.returncode == 2 and "--changed-since" in done.stderr, done.stderr
     assert (repo / "base.json").read_text(encoding="utf-8") == before
 
@@ -340,16 +340,16 @@ def test_pre_commit_refs_reports_the_pushed_range_not_the_working_tree(repo: Pat
     write(repo, {"links/unrelated.md": "---\ntitle: U\n---\n\nEdited: [[Old Broken]].\n",
                  "untracked.md": "---\ntitle: N\n---\n\n[[Nowhere]]\n"})
     env = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head}
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
-                        cwd=repo, env=env)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                          cwd=repo, env=env)
     assert found(done) == [("pushed.md", "broken-link", 5)], done.stdout
     # A rename in the pushed range still breaks the unchanged linker.
     git(repo, "reset", "-q", "--hard")
     git(repo, "mv", "Other.md", "Renamed.md")
     git(repo, "commit", "-q", "-m", "rename")
     env["PRE_COMMIT_TO_REF"] = git(repo, "rev-parse", "HEAD").strip()
-    done = run_notelint("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
-                        cwd=repo, env=env)
+    done = run_in_process("check", "--no-cache", "--output-format", "json", "--pre-commit-refs",
+                          cwd=repo, env=env)
     assert sorted(found(done)) == [("links/to-other.md", "broken-link", 5),
                                    ("pushed.md", "broken-link", 5)], done.stdout
 

@@ -101,32 +101,29 @@ def test_closed_standard_streams(tmp_path) -> None:
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
 
 
-def _start_with_workers(tmp_path: Path):
+@pytest.fixture(scope="module")
+def workers_vault(tmp_path_factory) -> Path:
+    """A vault big enough for a parallel run, built once: the runs on it read it only
+    (--no-cache), whether they end, are interrupted or are killed."""
+    files = {f"d{i % 20}/n{i}.md": f"---\ntitle: N{i}\n---\n# H\n\nSee [[n{i + 1}#H]].\n" * 20
+             for i in range(4000)}
+    return _vault(tmp_path_factory.mktemp("workers"), files)
+
+
+def _start_with_workers(vault: Path):
     """A parallel run of the installed command, returned once its workers exist (found
     through /proc), or None when it ended first."""
     import subprocess
     import time
 
-    from conftest import notelint_command
+    from conftest import default_signals, notelint_command
 
-    files = {f"d{i % 20}/n{i}.md": f"---\ntitle: N{i}\n---\n# H\n\nSee [[n{i + 1}#H]].\n" * 20
-             for i in range(4000)}
-    vault = _vault(tmp_path, files)
-    import signal
-
-    # A suite run in the background (CI, `pytest &`) inherits SIGINT ignored, and an
-    # ignored signal stays ignored across exec: give the command the default, as a
-    # terminal would.
     proc = subprocess.Popen([*notelint_command(), "check", ".", "--no-cache"], cwd=vault,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+                            preexec_fn=default_signals)
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            pids = []
+        pids = _workers(proc.pid)
         if pids:
             return proc, pids
         time.sleep(0.005)
@@ -135,13 +132,13 @@ def _start_with_workers(tmp_path: Path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
-def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
+def test_a_worker_killed_mid_run_is_one_clear_error(workers_vault) -> None:
     """A worker process killed mid-run (the out-of-memory killer, say) ends the run
     with one line and exit 2: no traceback, and no silent partial result."""
     import os
     import signal
 
-    started = _start_with_workers(tmp_path)
+    started = _start_with_workers(workers_vault)
     if started is None:
         pytest.skip("the run ended before a worker could be killed")
     proc, pids = started
@@ -153,17 +150,23 @@ def test_a_worker_killed_mid_run_is_one_clear_error(tmp_path) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
-def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(tmp_path) -> None:
+def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(workers_vault) -> None:
     """SIGINT to the notelint process only (`kill -INT`, a job runner), not to its
     workers: it used to wait 5 s for each worker."""
     import os
     import signal
     import time
 
-    started = _start_with_workers(tmp_path)
+    started = _start_with_workers(workers_vault)
     if started is None:
         pytest.skip("the run ended before it could be interrupted")
     proc, pids = started
+    time.sleep(0.2)  # the second worker starts too
+    pids = _workers(proc.pid) or pids
+    # Stopped, the workers cannot finish their shares on their own: a run that waited
+    # for them instead of ending them would wait the whole 5 s for each, on any machine.
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
     t0 = time.monotonic()
     os.kill(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
@@ -174,7 +177,7 @@ def test_an_interrupt_to_the_main_process_alone_ends_the_run_at_once(tmp_path) -
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
-def test_workers_do_not_outlive_a_main_process_that_was_killed(tmp_path) -> None:
+def test_workers_do_not_outlive_a_main_process_that_was_killed(workers_vault) -> None:
     """The main process killed (SIGKILL: the out-of-memory killer, a CI timeout): its
     workers must end too. They used to hold copies of the main process's pipe ends,
     so their pipes never broke and they blocked forever, holding the caller's stdout."""
@@ -182,18 +185,26 @@ def test_workers_do_not_outlive_a_main_process_that_was_killed(tmp_path) -> None
     import signal
     import time
 
-    started = _start_with_workers(tmp_path)
+    started = _start_with_workers(workers_vault)
     if started is None:
         pytest.skip("the run ended before it could be killed")
     proc, pids = started
     time.sleep(0.2)  # the second worker starts too
-    pids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()] or pids
+    pids = _workers(proc.pid) or pids
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)  # EOF: no process holds the pipes any more
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # they used to stay forever: a generous wait
     while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)
+
+
+def _workers(pid: int) -> list[int]:
+    """The child processes of `pid` now (none once it has ended)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def _alive(pid: int) -> bool:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_notelint
+from conftest import run_in_process
 
 import lint
 from lint.engine import Linter, Request
@@ -24,7 +24,7 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 
 
 def _check(*args: str, cwd: Path) -> tuple[int, list[dict], str]:
-    r = run_notelint("check", *args, "--no-cache", "--output-format", "json", cwd=cwd)
+    r = run_in_process("check", *args, "--no-cache", "--output-format", "json", cwd=cwd)
     return r.returncode, json.loads(r.stdout or "[]"), r.stderr
 
 
@@ -81,7 +81,7 @@ def test_findings_through_a_symlinked_folder_are_relative_to_the_root(linked) ->
         assert (f.path, f.rule) == ("c.md", "broken-link")
     linter = Linter(Request(paths=["link/vault"], cwd=str(x)))
     assert linter.root == vault.resolve()
-    r = run_notelint("explain", "link/vault/c.md", cwd=x)
+    r = run_in_process("explain", "link/vault/c.md", cwd=x)
     assert r.returncode == 0 and f"vault root:  {vault.resolve()} " in r.stdout, r.stdout
 
 
@@ -101,12 +101,12 @@ def test_a_symlink_out_of_the_vault_is_still_refused(tmp_path: Path) -> None:
     assert [(f["path"], f["rule"]) for f in found] == [("out.md", "skipped-file")], err
     assert "outside the vault" in found[0]["message"]
     for named in ("ext/secret.md", "ext"):
-        r = run_notelint("check", named, "--no-cache", cwd=vault)
+        r = run_in_process("check", named, "--no-cache", cwd=vault)
         assert r.returncode == 2 and "outside the vault root" in r.stderr, r.stderr
         assert "gone" not in r.stdout
     # Through a symlinked path to the vault as well.
     (tmp_path / "link").symlink_to(vault, target_is_directory=True)
-    r = run_notelint("check", "link/ext/secret.md", "--no-cache", cwd=tmp_path)
+    r = run_in_process("check", "link/ext/secret.md", "--no-cache", cwd=tmp_path)
     assert r.returncode == 2 and "outside the vault root" in r.stderr, r.stderr
 
 
@@ -193,7 +193,7 @@ def test_a_folder_given_in_a_work_tree_without_markers(tmp_path: Path) -> None:
 
 def test_explain_names_the_root_and_why(tmp_path: Path) -> None:
     vault = _obsidian_vault(tmp_path / "help")
-    r = run_notelint("explain", "Internal links.md", cwd=vault / "Linking notes and files")
+    r = run_in_process("explain", "Internal links.md", cwd=vault / "Linking notes and files")
     assert r.returncode == 0, r.stderr
     assert f"vault root:  {vault.resolve()} (the nearest folder with .obsidian/)\n" in r.stdout
     assert "[[Embed files]] -> Linking notes and files/Embed files.md\n" in r.stdout
@@ -238,7 +238,7 @@ def test_template_folders_are_indexed_not_reported(tmp_path: Path, settings) -> 
 ])
 def test_without_template_settings_templates_are_reported(tmp_path: Path, settings) -> None:
     vault = _templated(tmp_path / "v", settings)
-    r = run_notelint("check", ".", "--no-cache", "--output-format", "json", "-v", cwd=vault)
+    r = run_in_process("check", ".", "--no-cache", "--output-format", "json", "-v", cwd=vault)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     paths = {f["path"] for f in json.loads(r.stdout)}
     assert paths == {"Templates/Daily.md", "meta/tpl/Weekly.md"}
@@ -248,11 +248,11 @@ def test_without_template_settings_templates_are_reported(tmp_path: Path, settin
 
 def test_explain_on_a_template_note(tmp_path: Path) -> None:
     vault = _templated(tmp_path / "v", {".obsidian/templates.json": '{"folder": "Templates"}'})
-    r = run_notelint("explain", "Daily.md", cwd=vault / "Templates")
+    r = run_in_process("explain", "Daily.md", cwd=vault / "Templates")
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("path:        Templates/Daily.md\n")
     assert "template:    yes (Templates/): indexed, not reported on\n" in r.stdout
-    r = run_notelint("explain", "a.md", cwd=vault)
+    r = run_in_process("explain", "a.md", cwd=vault)
     assert "template:" not in r.stdout and "[[Daily]] -> Templates/Daily.md\n" in r.stdout
 
 
@@ -285,7 +285,7 @@ def test_per_file_ignores_all(tmp_path: Path) -> None:
 ])
 def test_an_unknown_rule_name_in_the_config_is_an_error(tmp_path: Path, config: str, name: str) -> None:
     vault = _write(tmp_path, {"notelint.toml": config, "a.md": "x\n"})
-    r = run_notelint("check", ".", "--no-cache", cwd=vault)
+    r = run_in_process("check", ".", "--no-cache", cwd=vault)
     assert r.returncode == 2 and f"`{name}`" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
@@ -295,11 +295,11 @@ def test_an_unknown_rule_name_in_the_config_is_an_error(tmp_path: Path, config: 
 ])
 def test_known_rule_names_in_the_config_are_accepted(tmp_path: Path, config: str) -> None:
     vault = _write(tmp_path, {"notelint.toml": config, "a.md": "x\n"})
-    r = run_notelint("check", ".", "--no-cache", cwd=vault)
+    r = run_in_process("check", ".", "--no-cache", cwd=vault)
     assert r.returncode == 0, r.stderr
 
 
 def test_root_reason_is_printed_with_verbose(tmp_path: Path) -> None:
     vault = _obsidian_vault(tmp_path / "help")
-    r = run_notelint("check", ".", "--no-cache", "-v", cwd=vault / "Attachments")
+    r = run_in_process("check", ".", "--no-cache", "-v", cwd=vault / "Attachments")
     assert f"vault root {vault.resolve()} (the nearest folder with .obsidian/)" in r.stderr

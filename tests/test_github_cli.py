@@ -293,7 +293,9 @@ def limits(timeout: float, deadline: float) -> dict[str, str]:
     return {"NOTELINT_GITHUB_TIMEOUT": str(timeout), "NOTELINT_GITHUB_DEADLINE": str(deadline)}
 
 
-CEILING = 30  # generous: the limits below are 1 to 3 s; today's main needs 168 s
+# The run's own limits below give up within seconds; the code before them took 168 s.
+# Generous, for a machine busy with other work: a ceiling, not a measure.
+CEILING = 90
 
 
 @pytest.mark.parametrize("flag", ["--github-check-run", "--github-review"])

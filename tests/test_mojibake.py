@@ -274,7 +274,7 @@ clean_texts = st.lists(words, min_size=1, max_size=12).map(" ".join).filter(
 )
 
 
-@settings(max_examples=int(os.environ.get("MOJIBAKE_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=int(os.environ.get("MOJIBAKE_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(clean_texts, st.sampled_from(["cp1252", "latin-1"]))
 def test_property_garbled_text_is_found_and_restored(clean: str, codec: str) -> None:
     text = garble(clean, codec)

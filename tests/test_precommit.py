@@ -1,12 +1,20 @@
 """The pre-commit hooks, run for real: pre-commit installs notelint from a committed
 copy of this repository and runs it in temporary git repositories.
 
-`try-repo` sees committed files only, so the copy (tracked and untracked files, as
+pre-commit sees committed files only, so the copy (tracked and untracked files, as
 they are on disk) is committed in a temporary clone; this repository is never touched.
+
+Building the hook's environment (a virtualenv and a pip install of notelint) is most
+of a test's time, so every test shares one PRE_COMMIT_HOME, built once. That is why
+the hooks run as `pre-commit run --config <file outside the repo>` and not as
+`pre-commit try-repo`: try-repo makes a new store, and a new environment, on every
+call. The config is the one try-repo would write (the repository at its commit, the
+one hook), and the vault's own git repository stays each test's.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -36,6 +44,7 @@ def hooks() -> dict[str, dict]:
     return {h["id"]: h for h in MANIFEST}
 
 
+@functools.cache
 def registered_rules() -> set[str]:
     done = run_notelint("rules", "--output-format", "json", cwd=ROOT)
     return {r["name"] for r in json.loads(done.stdout)}
@@ -107,7 +116,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | {"NO_COLOR": "1"} | extra
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This repository's files as they are on disk, committed in a temporary repo."""
     if shutil.which("git") is None or PRE_COMMIT is None:
@@ -132,10 +141,39 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Shared by this module's tests, so notelint's hook environment is built once.
-    return tmp_path_factory.mktemp("pre-commit-home")
+def hook_config(hook_repo: Path, hook: dict) -> dict:
+    """A .pre-commit-config.yaml's content: one hook of the hook repo at its commit."""
+    return {"repos": [{"repo": str(hook_repo), "rev": git(hook_repo, "rev-parse", "HEAD"),
+                       "hooks": [hook]}]}
+
+
+@pytest.fixture(scope="session")
+def hook_configs(hook_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """For each hook id, the config `pre-commit try-repo <hook repo> <id>` would write:
+    outside the vault repo, so it is neither a file to check nor an unstaged config."""
+    folder = tmp_path_factory.mktemp("hook-configs")
+    configs = {}
+    for hook_id in hooks():
+        configs[hook_id] = folder / f"{hook_id}.yaml"
+        configs[hook_id].write_text(yaml.safe_dump(hook_config(hook_repo, {"id": hook_id})),
+                                    encoding="utf-8")
+    return configs
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(hook_configs: dict[str, Path],
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit store for every test here, with notelint's hook environment built
+    once, up front (the hooks share it: same repository, commit and language)."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    warm = tmp_path_factory.mktemp("pre-commit-warm")
+    git(warm, "init", "-q")
+    env = clean_env(PRE_COMMIT_HOME=str(home))
+    for config in hook_configs.values():
+        done = subprocess.run([PRE_COMMIT, "install-hooks", "--config", str(config)], cwd=warm,
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return home
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -151,6 +189,8 @@ def vault_repo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pre_commit(vault_repo: Path, pre_commit_home: Path) -> Run:
+    """pre-commit in the test's vault repo, with the shared store."""
+
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [PRE_COMMIT, *args],
@@ -164,6 +204,16 @@ def pre_commit(vault_repo: Path, pre_commit_home: Path) -> Run:
     return run
 
 
+@pytest.fixture
+def try_hook(pre_commit: Run, hook_configs: dict[str, Path]) -> Run:
+    """`pre-commit try-repo <hook repo> <hook> [args]`, run on the shared store."""
+
+    def run(hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return pre_commit("run", "--config", str(hook_configs[hook]), hook, *args)
+
+    return run
+
+
 def write(repo: Path, files: dict[str, str]) -> None:
     for rel, text in files.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -172,32 +222,32 @@ def write(repo: Path, files: dict[str, str]) -> None:
 
 @needs_git
 @needs_pre_commit
-def test_a_clean_note_passes(hook_repo, vault_repo, pre_commit) -> None:
+def test_a_clean_note_passes(vault_repo, try_hook) -> None:
     write(vault_repo, {"Good.md": GOOD, "other.md": "---\ntitle: Other\n---\n\nSee [[Good]].\n"})
     git(vault_repo, "add", "-A")
-    done = pre_commit("try-repo", str(hook_repo), "notelint")
+    done = try_hook("notelint")
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"^notelint\.+Passed$", done.stdout, flags=re.M), done.stdout
 
 
 @needs_git
 @needs_pre_commit
-def test_a_bad_note_fails_and_is_named(hook_repo, vault_repo, pre_commit) -> None:
+def test_a_bad_note_fails_and_is_named(vault_repo, try_hook) -> None:
     write(vault_repo, {"Good.md": GOOD, "notes/bad one.md": BAD})
     git(vault_repo, "add", "-A")
-    done = pre_commit("try-repo", str(hook_repo), "notelint")
+    done = try_hook("notelint")
     assert done.returncode == 1
     assert "notes/bad one.md:3:10: FM002" in done.stdout, done.stdout
 
 
 @needs_git
 @needs_pre_commit
-def test_a_broken_link_fails_and_is_named(hook_repo, vault_repo, pre_commit) -> None:
+def test_a_broken_link_fails_and_is_named(vault_repo, try_hook) -> None:
     needs_rule("broken-link")
     write(vault_repo, {"Good.md": GOOD, "Open Source AI.md": GOOD,
                        "links.md": "---\ntitle: Links\n---\n\n[[Nowhere]] [[open_source_ai]]\n"})
     git(vault_repo, "add", "-A")
-    done = pre_commit("try-repo", str(hook_repo), "notelint", "--files", "links.md")
+    done = try_hook("notelint", "--files", "links.md")
     assert done.returncode == 1
     assert "links.md:5:3: LNK001 [broken-link]" in done.stdout, done.stdout
     # The hook's output is not a terminal: the default format still shows the help.
@@ -207,7 +257,7 @@ def test_a_broken_link_fails_and_is_named(hook_repo, vault_repo, pre_commit) -> 
 @needs_git
 @needs_pre_commit
 def test_only_staged_notes_are_reported_but_the_vault_hook_sees_all(
-    hook_repo, vault_repo, pre_commit
+    vault_repo, try_hook
 ) -> None:
     write(vault_repo, {"Good.md": GOOD, "old/bad.md": BAD})
     git(vault_repo, "add", "-A")
@@ -215,10 +265,10 @@ def test_only_staged_notes_are_reported_but_the_vault_hook_sees_all(
     write(vault_repo, {"new.md": "---\ntitle: New\n---\n\nLinks [[Good]].\n"})
     git(vault_repo, "add", "new.md")
 
-    staged = pre_commit("try-repo", str(hook_repo), "notelint")
+    staged = try_hook("notelint")
     assert staged.returncode == 0, staged.stdout
 
-    whole = pre_commit("try-repo", str(hook_repo), "notelint-vault", "--hook-stage", "manual")
+    whole = try_hook("notelint-vault", "--hook-stage", "manual")
     assert whole.returncode == 1
     assert "old/bad.md:3:10: FM002" in whole.stdout, whole.stdout
 
@@ -226,7 +276,7 @@ def test_only_staged_notes_are_reported_but_the_vault_hook_sees_all(
 @needs_git
 @needs_pre_commit
 def test_a_rename_that_breaks_a_link_is_caught_by_the_vault_hook(
-    hook_repo, vault_repo, pre_commit
+    vault_repo, try_hook
 ) -> None:
     needs_rule("broken-link")
     write(vault_repo, {"Target.md": GOOD, "linker.md": "---\ntitle: L\n---\n\nSee [[Target]].\n"})
@@ -235,9 +285,9 @@ def test_a_rename_that_breaks_a_link_is_caught_by_the_vault_hook(
     git(vault_repo, "mv", "Target.md", "Renamed.md")
 
     # Only the renamed note is staged: the unchanged linker is not passed.
-    staged = pre_commit("try-repo", str(hook_repo), "notelint")
+    staged = try_hook("notelint")
     assert staged.returncode == 0, staged.stdout
-    whole = pre_commit("try-repo", str(hook_repo), "notelint-vault", "--hook-stage", "manual")
+    whole = try_hook("notelint-vault", "--hook-stage", "manual")
     assert whole.returncode == 1
     assert "linker.md:5:" in whole.stdout and "broken-link" in whole.stdout, whole.stdout
 
@@ -245,16 +295,7 @@ def test_a_rename_that_breaks_a_link_is_caught_by_the_vault_hook(
 @needs_git
 @needs_pre_commit
 def test_fix_works_as_a_hook_argument(hook_repo, vault_repo, pre_commit) -> None:
-    rev = git(hook_repo, "rev-parse", "HEAD")
-    config = {
-        "repos": [
-            {
-                "repo": str(hook_repo),
-                "rev": rev,
-                "hooks": [{"id": "notelint", "args": ["--fix"]}],
-            }
-        ]
-    }
+    config = hook_config(hook_repo, {"id": "notelint", "args": ["--fix"]})
     write(vault_repo, {".pre-commit-config.yaml": yaml.safe_dump(config), "Good.md": GOOD})
     git(vault_repo, "add", "-A")
     done = pre_commit("run", "--all-files")
@@ -273,8 +314,7 @@ def test_fix_works_as_a_hook_argument(hook_repo, vault_repo, pre_commit) -> None
 
 def push_setup(hook_repo: Path, vault_repo: Path, pre_commit: Run, tmp_path: Path) -> Path:
     """The notelint-vault hook installed as a real pre-push hook, and a bare remote."""
-    rev = git(hook_repo, "rev-parse", "HEAD")
-    config = {"repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "notelint-vault"}]}]}
+    config = hook_config(hook_repo, {"id": "notelint-vault"})
     write(vault_repo, {".pre-commit-config.yaml": yaml.safe_dump(config)})
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))

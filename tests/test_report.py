@@ -1,5 +1,6 @@
 """`notelint report`: the numbers on fixture vaults, --compare, and hostile names in every
-format, through the installed command."""
+format. The numbers come from main() in this process; hostile names, errors, exit codes
+and worker processes go through the installed command."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-from conftest import run_notelint
+from conftest import run_in_process, run_notelint
 
 
 def _vault(root: Path, files: dict[str, str]) -> Path:
@@ -18,8 +19,8 @@ def _vault(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def _report(vault: Path, *args: str) -> dict:
-    r = run_notelint("report", ".", "--format", "json", *args, cwd=vault)
+def _report(vault: Path, *args: str, run=run_in_process) -> dict:
+    r = run("report", ".", "--format", "json", *args, cwd=vault)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     return json.loads(r.stdout)
@@ -162,9 +163,9 @@ def test_cold_parallel_warm_and_uncached_runs_report_the_same(tmp_path) -> None:
     files |= {f"f{i % 3}/n{i}.md": f"[[Missing {i % 7}]] [[Open Source AI]] [[n{i + 1}]]\n"
               for i in range(450)}
     vault = _vault(tmp_path, files)
-    cold, warm = _report(vault), _report(vault)
+    cold, warm = _report(vault, run=run_notelint), _report(vault, run=run_notelint)
     assert (vault / ".notelint_cache").is_dir()
-    assert cold == warm == _report(vault, "--no-cache")
+    assert cold == warm == _report(vault, "--no-cache", run=run_notelint)
     assert cold["broken_links"] == 901 and len(cold["missing_targets"]) == 9
     assert cold["missing_targets"][0] == {
         "target": "Open Source AI", "notes": 450, "links": 450, "suggestion": "open_source_ai",

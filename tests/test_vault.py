@@ -203,9 +203,10 @@ def test_resolving_210000_links_is_dict_lookups() -> None:
     links = [(rng.choice(names) if rng.random() < 0.67 else " ".join(rng.sample(words, 3)).title(),
               rng.choice(notes)) for _ in range(210_000)]
     v = Vault(notes, lambda path: None)
-    start = time.perf_counter()
+    # CPU time of this process: other processes on a busy machine do not count.
+    start = time.process_time()
     broken = sum(v.resolve(t, s).path is None for t, s in links)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert 0.3 < broken / len(links) < 0.36
     # Well under a second on a developer machine; the bound leaves room for a busy CI.
     assert elapsed < 5, f"{elapsed:.2f} s"
