@@ -411,7 +411,6 @@ class _Paragraphs:
         self.jump = len(self.text) if close < 0 else close + 2
         self.code.append((p, self.jump))
 
-
     def _resume(self) -> int:
         """Go on after a jump: the rest of the line it lands on is prose."""
         jump = self.jump
