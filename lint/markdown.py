@@ -309,7 +309,8 @@ def _strip_quotes(line: str, limit: int = 99) -> tuple[int, int]:
 def _atx_text(raw: str | None) -> str:
     if not raw:
         return ""
-    return _ATX_CLOSE.sub("", raw).strip()
+    # raw has no trailing spaces, so only a raw ending in "#" can hold a closing sequence
+    return _ATX_CLOSE.sub("", raw).strip() if raw[-1] == "#" else raw.strip()
 
 
 def _add_setext(text: str, first: int, last_end: int, c: str, headings: list[Heading]) -> None:
@@ -327,59 +328,226 @@ def _blocks(
     split: tuple[list[str], list[int]] | None = None,
 ) -> None:
     """The block pass: fences, indented code, math blocks, headings, and the
-    paragraph runs whose inline code, comments and math `_inline` finds.
-
-    When a comment or math block closes past the run it opened in, the pass
-    jumps to its closing delimiter and goes on from there.
-    """
+    paragraph runs whose inline code, comments and math `_inline` finds."""
     lines, starts = split if split is not None else split_lines(text)
-    i = bisect_left(starts, start)  # the body's first line
-    if i == len(starts) or starts[i] != start:
+    first = bisect_left(starts, start)  # the body's first line
+    if first == len(starts) or starts[first] != start:
         # the body begins inside a line (front matter closed with no line end): its own lines
         lines, tail = split_lines(text[start:])
-        starts, i = [start + k for k in tail], 0
-    n = len(lines)
-    delims = tuple(d for d in _DELIMITERS if d in text)
-    next_delim = _next_delimiter(text, start, delims)
+        starts, first = [start + k for k in tail], 0
+    _BlockPass(text, start, headings, code, comments, lines, starts).run(first)
 
-    def paragraph(pos: int, end: int) -> int:
-        """Scan text[pos:end] inline unless no delimiter lies in it."""
-        nonlocal next_delim
-        if next_delim < pos:
-            next_delim = _next_delimiter(text, pos, delims)
-        if next_delim >= end:
+
+class _Paragraphs:
+    """The paragraph side of the block pass: the run of paragraph lines not yet
+    scanned for code spans, comments and math, and what closing it finds.
+
+    When a comment or math block closes past the run it opened in, `jump` says
+    where it ends, and the block pass goes on from there.
+    """
+
+    __slots__ = (
+        "text", "lines", "starts", "headings", "code", "comments", "delims", "next_delim",
+        "run_start", "run_end", "in_para", "para_ok", "para_depth", "para_base", "jump",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        headings: list[Heading],
+        code: list[tuple[int, int]],
+        comments: list[tuple[int, int]],
+        lines: list[str],
+        starts: list[int],
+    ) -> None:
+        self.text, self.headings, self.code, self.comments = text, headings, code, comments
+        self.lines, self.starts = lines, starts
+        self.delims = tuple(d for d in _DELIMITERS if d in text)
+        self.next_delim = _next_delimiter(text, start, self.delims)
+        self.run_start = self.run_end = -1  # the paragraph run not yet scanned inline
+        self.in_para = False
+        self.para_ok = False  # may a setext underline follow this paragraph?
+        self.para_depth = self.para_base = 0  # its quote depth and list item column
+        self.jump = -1
+
+    def _open_paragraph(self, s: int, e: int, depth: int, base: int, underline_ok: bool) -> None:
+        self.run_start, self.run_end = s, e
+        self.in_para = True
+        self.para_ok = underline_ok
+        self.para_depth, self.para_base = depth, base
+
+    def _close_paragraph(self) -> bool:
+        """Scan the open run inline; True when something in it ran past it (a jump)."""
+        start = self.run_start
+        if start < 0:
+            return False
+        self.run_start = -1
+        if self.next_delim >= self.run_end:
+            return False  # _scan's first test, saving a call for the many runs with no delimiter
+        self.jump = self._scan(start, self.run_end)
+        return self.jump >= 0
+
+    def _scan(self, pos: int, end: int) -> int:
+        """`_inline` over text[pos:end], unless no delimiter lies in it: -1, or
+        where to go on when a comment or math block ran past `end`."""
+        if self.next_delim < pos:
+            self.next_delim = _next_delimiter(self.text, pos, self.delims)
+        if self.next_delim >= end:
             return -1
-        jump = _inline(text, pos, end, code, comments, delims)
-        next_delim = _next_delimiter(text, end if jump < 0 else jump, delims)
+        jump = _inline(self.text, pos, end, self.code, self.comments, self.delims)
+        self.next_delim = _next_delimiter(self.text, end if jump < 0 else jump, self.delims)
         return jump
 
-    stack: list[int] = []  # content columns of the open list items
-    cur_depth = 0  # the quote depth the list stack belongs to
-    in_para = False
-    para_ok = False  # may a setext underline follow this paragraph?
-    para_depth = para_base = 0
-    run_start = run_end = -1  # the paragraph not yet scanned inline
-    fence: tuple[str, int, int, int, int] | None = None  # char, length, base, depth, start
-    icode: tuple[int, int, int, int] | None = None  # base, depth, start, end
-    jump = -1
-    while i < n:
-        if jump >= 0:
-            if jump >= len(text):
-                return
-            i = bisect_right(starts, jump) - 1
-            end = starts[i] + len(lines[i])
-            # the rest of the line after a comment or math block is prose
-            in_para = bool(text[jump:end].strip())
-            para_ok = False
-            run_start, run_end = (jump, end) if in_para else (-1, -1)
-            jump = -1
-            i += 1
-            continue
-        line = lines[i]
-        c = line[:1]
+    def _heading(self, m: re.Match[str], s: int, e: int) -> None:
+        """An ATX heading: its line is scanned inline like a paragraph of its own."""
+        self.headings.append(_TUPLE(Heading, (len(m[1]), _atx_text(m[2]), s, e)))
+        if self.next_delim < e:  # as in _close_paragraph
+            self.jump = self._scan(s, e)
 
-        if fence is not None:
-            fch, flen, fbase, fdepth, fstart = fence
+    def _math_block(self, p: int) -> None:
+        """`$$` at p runs to the next `$$`, wherever it is, or to the end of the note."""
+        close = self.text.find("$$", p + 2)
+        self.jump = len(self.text) if close < 0 else close + 2
+        self.code.append((p, self.jump))
+
+    def _resume(self) -> int:
+        """Go on after a jump: the rest of the line it lands on is prose."""
+        jump = self.jump
+        i = bisect_right(self.starts, jump) - 1
+        end = self.starts[i] + len(self.lines[i])
+        self.in_para = bool(self.text[jump:end].strip())
+        self.para_ok = False
+        self.run_start, self.run_end = (jump, end) if self.in_para else (-1, -1)
+        self.jump = -1
+        return i + 1
+
+    def _setext(self, i: int, c: str) -> int:
+        """An underline: the paragraph above is a heading."""
+        first, last = self.run_start, self.run_end
+        if self._close_paragraph():
+            return i
+        if first >= 0:
+            _add_setext(self.text, first, last, c, self.headings)
+        self.in_para = False
+        return i + 1
+
+
+class _BlockPass(_Paragraphs):
+    """The block pass over one note's lines: the list items, quotes and code block
+    open at the current line, and one method per kind of line.
+
+    The methods given a line return the index of the line to look at next; when
+    one sets `jump`, the pass goes on from there instead, unless the index returned
+    already ran past the last line. The commonest lines (code in a fence, blank,
+    text at the margin) are taken in `run` and `_fence_lines` without a call each:
+    a call would cost more than the rest of the work on such a line.
+    """
+
+    __slots__ = ("stack", "cur_depth", "fence", "icode")
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        headings: list[Heading],
+        code: list[tuple[int, int]],
+        comments: list[tuple[int, int]],
+        lines: list[str],
+        starts: list[int],
+    ) -> None:
+        super().__init__(text, start, headings, code, comments, lines, starts)
+        self.stack: list[int] = []  # content columns of the open list items
+        self.cur_depth = 0  # the quote depth the list stack belongs to
+        self.fence: tuple[str, int, int, int, int] | None = None  # char, length, base, depth, start
+        self.icode: tuple[int, int, int, int] | None = None  # base, depth, start, end
+
+    def run(self, i: int) -> None:
+        lines, starts, size = self.lines, self.starts, len(self.text)
+        n = len(lines)
+        while i < n:
+            if self.jump >= 0:
+                if self.jump >= size:
+                    return
+                i = self._resume()
+                continue
+            line = lines[i]
+            c = line[:1]
+            if self.fence is not None:
+                i = self._fence_lines(self.fence, i)
+                continue
+            if self.icode is None:
+                if not c:  # _blank, inlined for the commonest line
+                    if self.run_start < 0 or not self._close_paragraph():
+                        self.in_para = False
+                        i += 1
+                    continue
+                if c not in _NOT_PLAIN:  # text at the margin that starts no block
+                    if not self.in_para:
+                        self.stack = []  # column 0 closes every list item
+                        self.cur_depth = 0
+                        self._open_paragraph(starts[i], -1, 0, 0, True)
+                    # the plain lines after it only go on with the paragraph
+                    i += 1
+                    while i < n and lines[i][:1] and lines[i][0] not in _NOT_PLAIN:
+                        i += 1
+                    self.run_end = starts[i - 1] + len(lines[i - 1])
+                    continue
+                if c == "#" or c in "-*+":
+                    at_margin = self._margin_block(i, line, c)
+                    if at_margin >= 0:
+                        i = at_margin
+                        continue
+            i = self._line(i, line)
+        self._finish()
+
+    def _finish(self) -> None:
+        """The block still open at the end of the note ends there."""
+        if self.fence is not None:
+            self.code.append((self.fence[4], len(self.text)))
+        elif self.icode is not None:
+            self.code.append((self.icode[2], self.icode[3]))
+        else:
+            self._close_paragraph()
+
+    def _blank(self, i: int) -> int:
+        if self._close_paragraph():
+            return i
+        self.in_para = False
+        return i + 1
+
+    def _margin_block(self, i: int, line: str, c: str) -> int:
+        """The commonest block lines at the margin, taken without the general path's
+        quote and indentation work: an ATX heading, and a bullet item whose text
+        starts no block (what `_line` would conclude). -1 for any other line."""
+        if c == "#":
+            m = _ATX.match(line)
+            if m is not None:
+                if self.run_start >= 0 and self._close_paragraph():
+                    return i
+                self.stack = []  # no container survives a heading at the margin
+                self.cur_depth = 0
+                self.in_para = False
+                self._heading(m, self.starts[i], self.starts[i] + len(line))
+                return i + 1
+        elif line[1:2] == " " and line[2:3] and line[2] not in _NOT_PLAIN:
+            if self.run_start >= 0 and self._close_paragraph():
+                return i
+            self.stack = [2]
+            self.cur_depth = 0
+            self._open_paragraph(self.starts[i], self.starts[i] + len(line), 0, 2, True)
+            return i + 1
+        return -1
+
+    def _fence_lines(self, fence: tuple[str, int, int, int, int], i: int) -> int:
+        """Line i on, inside the open fence: the line after the one closing it, or
+        the general path's answer for the first line past the fence's container."""
+        lines = self.lines
+        n = len(lines)
+        fch, flen, fbase, fdepth, fstart = fence
+        while i < n:
+            line = lines[i]
+            c = line[:1]
             if c != fch and c != " " and c != "\t" and not fbase and not fdepth:
                 i += 1  # the common case: a line of code
                 continue
@@ -387,188 +555,131 @@ def _blocks(
             rest = line[off:]
             stripped = rest.lstrip(" \t")
             ind = _indent(rest)
-            if depth == fdepth and (not stripped or ind >= fbase):
-                if ind - fbase < 4 and stripped[:1] == fch:
-                    m = _FENCE_CLOSE.match(stripped)
-                    if m and m[1][0] == fch and len(m[1]) >= flen:
-                        code.append((fstart, starts[i] + len(line)))
-                        fence = None
-                i += 1
-                continue
-            # the list item or quote holding the fence ended before this line
-            code.append((fstart, starts[i - 1] + len(lines[i - 1])))
-            fence = None
+            if depth != fdepth or (stripped and ind < fbase):
+                # the list item or quote holding the fence ended before this line
+                self.code.append((fstart, self.starts[i - 1] + len(lines[i - 1])))
+                self.fence = None
+                return self._line(i, line)
+            i += 1
+            if ind - fbase < 4 and _closes_fence(stripped, fch, flen):
+                self.code.append((fstart, self.starts[i - 1] + len(line)))
+                self.fence = None
+                return i
+        return i
 
-        elif icode is None:
-            # fast paths: a blank line, and text at the margin that starts no block
-            if not c:
-                if run_start >= 0:
-                    jump = paragraph(run_start, run_end)
-                    run_start = -1
-                    if jump >= 0:
-                        continue
-                in_para = False
-                i += 1
-                continue
-            if c not in _NOT_PLAIN:
-                if not in_para:
-                    stack = []  # column 0 closes every list item
-                    cur_depth = 0
-                    run_start = starts[i]
-                    in_para = para_ok = True
-                    para_depth = para_base = 0
-                run_end = starts[i] + len(line)
-                i += 1
-                continue
-            if c == "#":  # an ATX heading at the margin: no container survives it
-                m = _ATX.match(line)
-                if m is not None:
-                    if run_start >= 0:
-                        jump = paragraph(run_start, run_end)
-                        run_start = -1
-                        if jump >= 0:
-                            continue
-                    s = starts[i]
-                    e = s + len(line)
-                    headings.append(Heading(len(m[1]), _atx_text(m[2]), s, e))
-                    stack = []
-                    cur_depth = 0
-                    in_para = False
-                    i += 1
-                    jump = paragraph(s, e)
-                    continue
-            if c in "-*+" and line[1:2] == " " and line[2:3] and line[2] not in _NOT_PLAIN:
-                # a bullet item at the margin whose text starts no block: the
-                # commonest list line, and what the general path below concludes
-                if run_start >= 0:
-                    jump = paragraph(run_start, run_end)
-                    run_start = -1
-                    if jump >= 0:
-                        continue
-                s = starts[i]
-                stack = [2]
-                cur_depth = 0
-                run_start, run_end = s, s + len(line)
-                in_para = para_ok = True
-                para_depth, para_base = 0, 2
-                i += 1
-                continue
-
-        s = starts[i]
+    def _line(self, i: int, line: str) -> int:
+        """A line the fast paths leave: its quote markers and indentation decide what it is."""
+        s = self.starts[i]
         e = s + len(line)
         depth, off = _strip_quotes(line) if ">" in line[:4] else (0, 0)
         rest = line[off:]
         stripped = rest.lstrip(" \t")
         ind = _indent(rest) if stripped and rest[0] in " \t" else 0
-
-        if icode is not None:
-            ibase, idepth, istart, iend = icode
-            if depth == idepth and (not stripped or ind >= ibase + 4):
-                if stripped:
-                    icode = (ibase, idepth, istart, e)
-                i += 1
-                continue
-            code.append((istart, iend))
-            icode = None
-
+        if self.icode is not None and self._in_indented_code(self.icode, depth, stripped, ind, e):
+            return i + 1
         if not stripped:
-            if run_start >= 0:
-                jump = paragraph(run_start, run_end)
-                run_start = -1
-                if jump >= 0:
-                    continue
-            in_para = False
-            i += 1
-            continue
-
-        base = 0
-        if depth == cur_depth:
-            for col in reversed(stack):
+            return self._blank(i)
+        base = 0  # the content column of the innermost list item the line is indented into
+        if depth == self.cur_depth:
+            for col in reversed(self.stack):
                 if col <= ind:
                     base = col
                     break
         c = stripped[0]
         kind = None
         if ind - base >= 4:
-            kind = None if in_para else "icode"
+            kind = None if self.in_para else "icode"
         elif c in _BLOCK_START:
-            setext_ok = in_para and para_ok and depth == para_depth and ind >= para_base
-            kind = _block_kind(stripped, c, in_para, setext_ok)
-
+            setext_ok = (self.in_para and self.para_ok and depth == self.para_depth
+                         and ind >= self.para_base)
+            kind = _block_kind(stripped, c, self.in_para, setext_ok)
         if kind is None:
-            if not in_para:  # a new paragraph; a continuation line is lazy
-                if depth != cur_depth:
-                    stack, cur_depth = [], depth
-                while stack and stack[-1] > ind:
-                    stack.pop()
-                run_start = s
-                in_para = para_ok = True
-                para_depth, para_base = depth, base
-            run_end = e
-            i += 1
-            continue
-
-        # a block starts here and ends the paragraph before it
-        if run_start >= 0:
-            jump = paragraph(run_start, run_end)
-            if jump >= 0:
-                run_start = -1
-                continue
-            if kind == "setext":
-                _add_setext(text, run_start, run_end, c, headings)
-            run_start = -1
-        in_para = False
-        i += 1
+            if self.in_para:  # a continuation line, maybe lazy
+                self.run_end = e
+            else:
+                self._close_items(depth, ind)
+                self._open_paragraph(s, e, depth, base, True)
+            return i + 1
         if kind == "setext":
-            continue
-        if depth != cur_depth:
-            stack, cur_depth = [], depth
+            return self._setext(i, c)
+        return self._block_start(i, kind, stripped, s, e, depth, ind, base)
+
+    def _in_indented_code(
+        self, icode: tuple[int, int, int, int], depth: int, stripped: str, ind: int, e: int
+    ) -> bool:
+        """Does the line belong to the open indented code block? If not, the block ends."""
+        ibase, idepth, istart, iend = icode
+        if depth == idepth and (not stripped or ind >= ibase + 4):
+            if stripped:  # blank lines inside stay code only if code follows them
+                self.icode = (ibase, idepth, istart, e)
+            return True
+        self.code.append((istart, iend))
+        self.icode = None
+        return False
+
+    def _close_items(self, depth: int, ind: int) -> None:
+        """The list items a line at this quote depth and indentation ends."""
+        if depth != self.cur_depth:
+            self.stack, self.cur_depth = [], depth
+        stack = self.stack
         while stack and stack[-1] > ind:
             stack.pop()
+
+    def _block_start(
+        self, i: int, kind: str, stripped: str, s: int, e: int, depth: int, ind: int, base: int
+    ) -> int:
+        """A block other than an underline starts here, and ends the paragraph before it."""
+        if self.run_start >= 0 and self._close_paragraph():
+            return i
+        self.in_para = False
+        self._close_items(depth, ind)
         if kind == "icode":
-            icode = (base, depth, s, e)
+            self.icode = (base, depth, s, e)
         elif kind == "fence":
-            fence = (c, len(stripped) - len(stripped.lstrip(c)), base, depth, s)
+            self.fence = _fence(stripped, base, depth, s)
         elif kind == "heading":
             m = _ATX.match(stripped)
             assert m is not None
-            headings.append(Heading(len(m[1]), _atx_text(m[2]), s, e))
-            jump = paragraph(s, e)
+            self._heading(m, s, e)
         elif kind == "math":
-            p = e - len(stripped)
-            close = text.find("$$", p + 2)
-            jump = len(text) if close < 0 else close + 2
-            code.append((p, jump))
+            self._math_block(e - len(stripped))
         elif kind == "comment":
-            run_start, run_end = s, e
-            in_para, para_ok = True, False
-            para_depth, para_base = depth, base
+            # a run of its own, so `_inline` finds where the comment ends; never a heading
+            self._open_paragraph(s, e, depth, base, False)
         elif kind == "list":
-            m = _LIST_ITEM.match(stripped)
-            assert m is not None
-            item = stripped[m.end():]
-            gap = _indent(m[2]) if item else 1
-            content = ind + m.end() - len(m[2]) + (gap if gap <= 4 else 1)
-            stack.append(content)
-            inner = _block_kind(item, item[0], False, False) if item and gap <= 4 else None
-            if inner == "fence":  # "- ```": the fence belongs to the item
-                fence = (item[0], len(item) - len(item.lstrip(item[0])), content, depth, s)
-            elif inner == "heading":
-                m = _ATX.match(item)
-                assert m is not None
-                headings.append(Heading(len(m[1]), _atx_text(m[2]), s, e))
-                jump = paragraph(s, e)
-            elif item:
-                run_start, run_end = s, e
-                in_para = para_ok = True
-                para_depth, para_base = depth, content
+            self._list_item(stripped, s, e, depth, ind)
+        # "hrule": it only ends the paragraph
+        return i + 1
 
-    if fence is not None:
-        code.append((fence[4], len(text)))
-    elif icode is not None:
-        code.append((icode[2], icode[3]))
-    elif run_start >= 0:
-        paragraph(run_start, run_end)
+    def _list_item(self, stripped: str, s: int, e: int, depth: int, ind: int) -> None:
+        m = _LIST_ITEM.match(stripped)
+        assert m is not None
+        item = stripped[m.end():]
+        gap = _indent(m[2]) if item else 1
+        content = ind + m.end() - len(m[2]) + (gap if gap <= 4 else 1)
+        self.stack.append(content)
+        inner = _block_kind(item, item[0], False, False) if item and gap <= 4 else None
+        if inner == "fence":  # "- ```": the fence belongs to the item
+            self.fence = _fence(item, content, depth, s)
+        elif inner == "heading":
+            m = _ATX.match(item)
+            assert m is not None
+            self._heading(m, s, e)
+        elif item:
+            self._open_paragraph(s, e, depth, content, True)
+
+
+def _fence(stripped: str, base: int, depth: int, s: int) -> tuple[str, int, int, int, int]:
+    """The fence a line (quote markers and indentation removed) opens at s."""
+    c = stripped[0]
+    return (c, len(stripped) - len(stripped.lstrip(c)), base, depth, s)
+
+
+def _closes_fence(stripped: str, fch: str, flen: int) -> bool:
+    if stripped[:1] != fch:
+        return False
+    m = _FENCE_CLOSE.match(stripped)
+    return m is not None and m[1][0] == fch and len(m[1]) >= flen
 
 
 def _block_kind(stripped: str, c: str, in_para: bool, setext_ok: bool) -> str | None:
@@ -646,30 +757,44 @@ def _inline(
         elif escaped:
             pos = k + 1
         elif c == "<":
-            after = k + 4
-            # CommonMark 0.31: "<!-->" and "<!--->" are whole comments
-            if text.startswith(">", after):
-                close = after + 1
-            elif text.startswith("->", after):
-                close = after + 2
-            else:
-                close = text.find("-->", after)
-                close = len(text) if close < 0 else close + 3
-            code.append((k, close))
-            comments.append((k, close))
-            if close > end:
-                return close
-            pos = close
-        elif text.startswith("$$", k):
-            close = text.find("$$", k + 2, end)
-            pos = k + 2 if close < 0 else close + 2
-            if close >= 0:
-                code.append((k, pos))
+            pos = _html_comment(text, k, code, comments)
+            if pos > end:
+                return pos
         else:
-            m = _INLINE_MATH.match(text, k, end)
-            pos = k + 1 if m is None else m.end()
-            if m is not None:
-                code.append((k, pos))
+            pos = _math_span(text, k, end, code)
+
+
+def _html_comment(
+    text: str, k: int, code: list[tuple[int, int]], comments: list[tuple[int, int]]
+) -> int:
+    """The comment opened at k runs to the next `-->` anywhere, or to the end; its end."""
+    after = k + 4
+    # CommonMark 0.31: "<!-->" and "<!--->" are whole comments
+    if text.startswith(">", after):
+        close = after + 1
+    elif text.startswith("->", after):
+        close = after + 2
+    else:
+        close = text.find("-->", after)
+        close = len(text) if close < 0 else close + 3
+    code.append((k, close))
+    comments.append((k, close))
+    return close
+
+
+def _math_span(text: str, k: int, end: int, code: list[tuple[int, int]]) -> int:
+    """`$$...$$` or `$...$` at k, if it closes before `end`; where to go on."""
+    if text.startswith("$$", k):
+        close = text.find("$$", k + 2, end)
+        if close < 0:
+            return k + 2
+        code.append((k, close + 2))
+        return close + 2
+    m = _INLINE_MATH.match(text, k, end)
+    if m is None:
+        return k + 1
+    code.append((k, m.end()))
+    return m.end()
 
 
 def _closing_backticks(text: str, pos: int, end: int, n: int) -> int:

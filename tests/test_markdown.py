@@ -253,6 +253,14 @@ CODE = [
     ("- a\n  ```\n  x\nb", ["  ```\n  x"]),  # the item, and so the fence, ends at b
     ("> ```\n> x\n\ny", ["> ```\n> x"]),
     ("    a\n\n    b\nc", ["    a\n\n    b"]),
+    ("    a\n\n\nb", ["    a"]),  # the blank lines after indented code are not code
+    ("> - a\n\n    b", ["    b"]),  # an item in a quote holds no line outside the quote
+    ("- a\n# H\n    b", ["    b"]),  # a heading at the margin ends the list item
+    ("-     a\n\n      b", ["      b"]),  # item text 5+ columns out: its content is at marker + 1
+    # after a comment that runs past its paragraph, the rest of its line decides
+    # whether a paragraph goes on (and so whether an indented line is code)
+    ("<!-- a\n\nb --> \n    c", ["<!-- a\n\nb -->", "    c"]),
+    ("<!-- a\n\nb --> c\n    d", ["<!-- a\n\nb -->"]),
     ("a <!-- b --> c", ["<!-- b -->"]),
     ("<!-->x", ["<!-->"]),
     ("$$\nx\n$$", ["$$\nx\n$$"]),
