@@ -1,0 +1,137 @@
+"""The incremental core (lint/workspace.py): after any edit, a Workspace answers what a
+fresh run over the same files finds, and names exactly the notes whose findings changed."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from lint.engine import Linter, Request
+from lint.workspace import Workspace
+
+CONFIG = 'extend-select = ["orphan-note"]\n'
+
+
+def _vault(folder: Path, files: dict[str, str], config: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notelint.toml").write_text(config)
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _plain(findings) -> list[tuple]:
+    return [(f.path, f.line, f.column, f.end_line, f.end_column, f.rule, f.message, f.help)
+            for f in findings]
+
+
+def _fresh(files: dict[str, str], config: str = "") -> list[tuple]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _vault(Path(tmp) / "v", files, config)
+        return _plain(Linter(Request(paths=[str(root)], cwd=str(root))).run())
+
+
+def _rules(ws: Workspace, path: str) -> list[str]:
+    return [f.rule for f in ws.findings(path)]
+
+
+def test_set_text_breaks_and_mends_a_link_in_another_note(tmp_path) -> None:
+    ws = Workspace.open(_vault(tmp_path, {"a.md": "See [[b#Intro]].\n", "b.md": "# Intro\n"}))
+    assert _rules(ws, "a.md") == []
+    assert ws.set_text("b.md", "# Outro\n") == {"a.md"}
+    assert _rules(ws, "a.md") == ["broken-anchor"]
+    assert ws.set_text("b.md", "# Intro\n\nMore text.\n") == {"a.md"}
+    assert _rules(ws, "a.md") == []
+    assert ws.set_text("b.md", "# Intro\n\nOther text.\n") == set()  # nothing others read
+
+
+def test_set_text_changes_a_notes_own_links(tmp_path) -> None:
+    ws = Workspace.open(_vault(tmp_path, {"a.md": "Plain.\n", "b.md": "# B\n"}))
+    assert ws.set_text("a.md", "See [[nowhere]].\n") == {"a.md"}
+    assert _rules(ws, "a.md") == ["broken-link"]
+
+
+def test_create_delete_and_rename_resolve_or_break_links_elsewhere(tmp_path) -> None:
+    ws = Workspace.open(_vault(tmp_path, {"a.md": "See [[b]] and [[c]].\n", "b.md": "# B\n"}))
+    assert _rules(ws, "a.md") == ["broken-link"]  # c
+    assert ws.create("c.md", "# C\n") == {"a.md", "c.md"}
+    assert _rules(ws, "a.md") == []
+    assert ws.delete("b.md") == {"a.md", "b.md"}
+    assert _rules(ws, "a.md") == ["broken-link"]  # b
+    assert ws.rename("c.md", "sub/b.md") == {"a.md", "c.md", "sub/b.md"}
+    assert [f.message for f in ws.findings("a.md")] == ["broken link: no note `c` in the vault"]
+    assert "sub/b.md" in ws.notes and "c.md" not in ws.notes
+
+
+def test_a_new_alias_changes_a_suggestion(tmp_path) -> None:
+    ws = Workspace.open(_vault(tmp_path, {"a.md": "See [[Zebra]].\n", "b.md": "# B\n"}))
+    before = ws.findings("a.md")
+    changed = ws.set_text("b.md", "---\naliases: [Zebra]\n---\n# B\n")
+    assert changed == {"a.md"} and ws.findings("a.md") != before
+    assert ws.findings("a.md") == [f for f in ws.findings("a.md") if f.rule == "broken-link"]
+
+
+# --- incremental == from scratch ------------------------------------------------------------
+
+NAMES = ["a.md", "b.md", "sub/a.md", "sub/c.md", "d.md", "img.png"]
+NOTES = [n for n in NAMES if n.endswith(".md")]
+LINES = ["# Intro", "## Part", "[[a]]", "[[b#Intro]]", "[[sub/c#Part]]", "[[c]]", "[[d#^blk]]",
+         "text ^blk", "![[img.png]]", "[x](b.md#intro)", "[[Zebra]]",
+         "<!-- notelint-disable-next-line broken-link -->", "plain text", "# Intro"]
+FRONT = ["", "---\ntitle: Same\n---\n", "---\naliases: [Zebra]\n---\n", "---\ntitle: Same\naliases: b\n---\n"]
+
+
+@st.composite
+def texts(draw) -> str:
+    return draw(st.sampled_from(FRONT)) + "\n".join(draw(st.lists(st.sampled_from(LINES), max_size=5))) + "\n"
+
+
+@st.composite
+def edits(draw) -> tuple:
+    kind = draw(st.sampled_from(["set", "set", "set", "create", "delete", "rename"]))
+    return (kind, draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)), draw(texts()))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.dictionaries(st.sampled_from(NAMES), texts(), min_size=3, max_size=6),
+       steps=st.lists(edits(), min_size=1, max_size=6),
+       config=st.sampled_from(["", CONFIG]))
+# the kinds of dependency, each once for sure: an alias others' suggestions read, a
+# heading a link names, a file a link names, a link a vault-wide rule reads
+@example(start={"a.md": "---\naliases: b\n---\n", "c.md": "[[b#Intro]]\n", "d.md": "\n"},
+         steps=[("set", "a.md", "a.md", "\n")], config="")
+@example(start={"a.md": "[[b#Intro]]\n", "b.md": "# Intro\n", "d.md": "\n"},
+         steps=[("set", "b.md", "b.md", "## Part\n")], config="")
+@example(start={"a.md": "[[c]]\n", "b.md": "\n", "d.md": "\n"},
+         steps=[("rename", "b.md", "c.md", "")], config="")
+@example(start={"a.md": "\n", "b.md": "[[a]]\n", "d.md": "\n"},
+         steps=[("set", "b.md", "b.md", "\n")], config=CONFIG)
+def test_incremental_answers_equal_a_fresh_run(start, steps, config) -> None:
+    files = dict(start)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.open(_vault(Path(tmp) / "w", files, config))
+        assert _plain(ws.all_findings()) == _fresh(files, config)
+        for kind, path, other, text in steps:
+            before = {p: _plain(ws.findings(p)) for p in ws.notes}
+            if kind == "set":
+                changed = ws.set_text(path, text)
+                files[path] = text
+            elif kind == "create" and path not in files:
+                changed = ws.create(path, text)
+                files[path] = text
+            elif kind == "delete" and path in files:
+                changed = ws.delete(path)
+                del files[path]
+            elif kind == "rename" and path in files and other not in files:
+                changed = ws.rename(path, other)
+                files[other] = files.pop(path)
+            else:
+                continue
+            assert _plain(ws.all_findings()) == _fresh(files, config)
+            after = {p: _plain(ws.findings(p)) for p in ws.notes}
+            moved = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+            assert changed == moved
