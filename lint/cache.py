@@ -176,9 +176,10 @@ class Cache:
             self.dirty = True
 
     def facts_blob(self, path: str) -> bytes | None:
-        """The cached facts of a note this run did not parse (a parsed note's facts are
-        in the run: the spool is write-only)."""
-        assert path not in self._spooled
+        """The cached facts of a note; None for one whose facts this run spooled (the
+        spool is write-only: the caller parses the note again)."""
+        if path in self._spooled:
+            return None
         for fresh in (self._new_facts, self._recent):
             if path in fresh:
                 return fresh[path]

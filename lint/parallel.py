@@ -27,7 +27,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from lint.facts import unpack
+from lint.facts import NoteFacts, unpack
 from lint.process import Processed, Wire
 
 if TYPE_CHECKING:
@@ -78,14 +78,15 @@ def _worker(store: NoteStore, paths: list[str], cross: set[str], conn, keep_blob
     for end in mains:  # the main process's ends, copied by the fork
         end.close()
     try:
-        _parse_share(store, paths, conn, keep_blobs)
+        held = _parse_share(store, paths, conn, keep_blobs)
         conn.send_bytes(pickle.dumps(("done", None), -1))
         store.foreign.update(pickle.loads(conn.recv_bytes()))
         found = {}
         for rel in paths:
-            p = store.processed[rel]
-            if rel in cross and p.skip is None:
-                facts = p.facts or unpack(p.blob or b"")
+            facts = held.get(rel)
+            if rel in cross and facts is not None:
+                if isinstance(facts, bytes):
+                    facts = unpack(facts)  # type: ignore[assignment]
                 found[rel] = store.checker.cross_findings(facts)  # type: ignore[arg-type]
         conn.send_bytes(pickle.dumps(("cross", found), -1))
     except BaseException:  # noqa: BLE001 - the main process reports it
@@ -96,25 +97,32 @@ def _worker(store: NoteStore, paths: list[str], cross: set[str], conn, keep_blob
         conn.close()
 
 
-def _parse_share(store: NoteStore, paths: list[str], conn, keep_blobs: bool) -> None:
+def _parse_share(store: NoteStore, paths: list[str], conn,
+                 keep_blobs: bool) -> dict[str, NoteFacts | bytes | None]:
     """Pass 1: process the worker's notes and send them in batches. Between its passes a
     worker holds its notes' facts; a large share is held pickled (see HELD_PICKLED_FROM)."""
     pickled = len(paths) >= HELD_PICKLED_FROM
+    held: dict[str, NoteFacts | bytes | None] = {}
     batch: list[Wire] = []
     for rel in paths:
         p = store.parse(rel, keep_note=False)
         # facts go to the main process for the cache, and for a note with suppression
         # comments, whose unused ones are reported there at their line
         send = keep_blobs or bool(p.directives)
-        if pickled and p.facts is not None:
-            p.facts_blob()
-            p.facts = None
-        store.processed[rel] = p
         batch.append(p.to_wire(with_facts=send, with_key=keep_blobs))
+        # Held as the other workers' notes are: its export (what the Vault reads of it
+        # for other notes) and, apart, its facts (for its own cross-note findings).
+        if p.entry.export:
+            store.foreign[rel] = p.entry.export
+        if p.skip is None:
+            held[rel] = p.facts_blob() if pickled else p.facts  # type: ignore[assignment]
+        else:
+            store.processed[rel] = p
         if len(batch) >= BATCH:
             conn.send_bytes(pickle.dumps(("parsed", batch), -1))
             batch = []
     conn.send_bytes(pickle.dumps(("parsed", batch), -1))
+    return held
 
 
 def process_parallel(store: NoteStore, paths: list[str], cross: set[str], jobs: int,

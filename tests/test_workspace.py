@@ -135,3 +135,33 @@ def test_incremental_answers_equal_a_fresh_run(start, steps, config) -> None:
             after = {p: _plain(ws.findings(p)) for p in ws.notes}
             moved = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
             assert changed == moved
+
+
+# --- --fix's re-lint goes through the workspace -------------------------------------------------
+
+def _relint(tmp_path, monkeypatch, new_a: str) -> tuple[list | None, list]:
+    """A cached parallel run whose facts were spooled, then a.md rewritten as --fix would."""
+    import lint.cache
+    from lint.note import parse_note
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+    monkeypatch.setattr(lint.cache, "SPOOL_BATCH", 2)
+    files = {"a.md": "# Intro\n", "b.md": "See [[a#Intro]].\n", **{f"n{i}.md": "[[a]]\n" for i in range(6)}}
+    v = _vault(tmp_path / "v", files)
+    linter = Linter(Request(paths=[str(v)], cwd=str(v), cache=True, jobs=2))
+    findings = linter.run()
+    assert linter.stats["workers"] == 2
+    (v / "a.md").write_text(new_a)
+    linter.rewritten = {"a.md": parse_note("a.md", new_a.encode())}
+    again = linter.relint_rewritten(findings)
+    return (None if again is None else _plain(again)), _fresh({**files, "a.md": new_a})
+
+
+def test_relint_answers_when_no_other_note_changes(tmp_path, monkeypatch) -> None:
+    again, fresh = _relint(tmp_path, monkeypatch, "# Intro\n\n## Added\n")  # a heading no one names
+    assert again == fresh
+
+
+def test_relint_defers_to_a_new_run_when_another_note_changes(tmp_path, monkeypatch) -> None:
+    again, fresh = _relint(tmp_path, monkeypatch, "# Outro\n")
+    assert again is None and any(f[0] == "b.md" for f in fresh)
