@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from lint.vault import Vault
 
 Export = tuple  # (front matter data, headings as tuples, block ids as tuples)
-LITE_DIGEST = ""  # a file with no content digest: skipped, unreadable, not parsed
+NO_DIGEST = ""  # a file with no content digest: skipped, unreadable, not parsed
 
 
 class Local(NamedTuple):
@@ -226,7 +226,7 @@ def process_file(checker: Checker, rel: str) -> Parsed:
 
 
 def _skipped(rel: str, stat: StatKey, why: str) -> Parsed:
-    return Parsed(Processed.made(rel, stat, LITE_DIGEST, Local(skip=why)), None)
+    return Parsed(Processed.made(rel, stat, NO_DIGEST, Local(skip=why)), None)
 
 
 def process_bytes(checker: Checker, rel: str, stat: StatKey, data: bytes) -> Parsed:
@@ -255,7 +255,7 @@ def process_note(checker: Checker, note: Note, stat: StatKey = NO_KEY) -> Parsed
 def _crashed(checker: Checker, rel: str, stat: StatKey, e: Exception) -> Parsed:
     crash = checker.stamper.crash(rel, "the parser", e)
     local = Local((crash,), (), "notelint could not parse it")
-    return Parsed(Processed.made(rel, stat, LITE_DIGEST, local), None)
+    return Parsed(Processed.made(rel, stat, NO_DIGEST, local), None)
 
 
 def note_findings(checker: Checker, note: Note, with_unused: bool = False) -> list[Finding]:
