@@ -7,7 +7,8 @@ it wrote through it; a language server or a watch mode would too.
 
 What a note's findings depend on, and so which notes an edit can change:
 - its own text (content rules, its links, its suppression comments);
-- the file list (every link's resolution): a create, delete or rename re-checks all notes;
+- the file list (every link's resolution): a create, delete or rename re-checks the notes
+  with a link naming a file of that name, leading to it, or leading nowhere;
 - what other notes show (lint/process.py, cross_key_of: headings, block ids, title,
   aliases): a change there re-checks the notes linking to that note, and those with a
   link that does not resolve (their "did you mean" reads every note's names);
@@ -17,9 +18,10 @@ What a note's findings depend on, and so which notes an edit can change:
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lint import discover
 from lint.diagnostic import Finding
@@ -27,9 +29,29 @@ from lint.plan import Request, make_plan
 from lint.process import process_bytes, process_note
 from lint.readfile import NO_KEY
 from lint.store import NoteStore
+from lint.vault import fold
 
 if TYPE_CHECKING:
     from lint.note import Note
+
+
+ANY_NAME = "/"  # a link whose target's file name cannot be told: any file may match it
+
+
+class Reach(NamedTuple):
+    """Where a note's links lead, and the (folded) file names they could lead to."""
+
+    paths: frozenset[str | None]  # None: a link that does not resolve
+    names: frozenset[str]
+
+
+def _file_names(target: str) -> tuple[str, ...]:
+    """The folded names of the files a link target can resolve to (Vault._lookup: by
+    name, with `.md` implied for notes)."""
+    base = posixpath.basename(target.strip().replace("\\", "/"))
+    if base in ("", ".", ".."):
+        return (ANY_NAME,)
+    return (fold(base), fold(base + ".md"))
 
 
 class Workspace:
@@ -43,8 +65,8 @@ class Workspace:
             for f in known:
                 self._answers.setdefault(f.path, []).append(f)
         self._vault_wide: dict[str, list[Finding]] | None = None
-        # per note, where its links lead (None: a link that does not resolve)
-        self._targets: dict[str, frozenset[str | None]] | None = None
+        # per note, where its links lead and which file names they name
+        self._targets: dict[str, Reach] | None = None
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Workspace:
@@ -142,6 +164,7 @@ class Workspace:
         store = self.store
         gone = set(deleted)
         files = [p for p in self.files if p not in gone] + [p for p in created if p not in self.files]
+        candidates: set[str] = set()  # filled in below, before the change runs
         found = store.plan.discovery
         report = [p for p in self.notes if p not in gone]
         report += [p for p in created if discover.is_note(p) and not found.is_template(p) and p not in report]
@@ -152,10 +175,33 @@ class Workspace:
                 if discover.is_note(path):
                     data = text.encode("utf-8", "surrogatepass")
                     store.put(process_bytes(store.checker, path, NO_KEY, data))
-            self._targets = None
+            self._reindex(candidates, gone)
 
-        # Any link may resolve elsewhere now: every note is a candidate.
-        return self._apply(set(self.notes) | set(report), change)
+        candidates |= self._named(set(created) | gone) | (set(report) - set(self.notes))
+        return self._apply(candidates, change)
+
+    def _named(self, touched: set[str]) -> set[str]:
+        """The notes whose findings a file created or deleted at `touched` can change:
+        those with a link that names a file of that name (obsidian resolution goes by
+        the file's name, then breaks ties: links.md), that leads there, or that leads
+        nowhere ("did you mean" reads every file's name). Every note with quartz's slugs,
+        or with a vault-wide rule on."""
+        store = self.store
+        if store.plan.config.resolution != "obsidian" or store.plan.vault_rules:
+            return set(self.notes)
+        names = {fold(posixpath.basename(p)) for p in touched} | {ANY_NAME}
+        return touched | {src for src, reach in self._index().items()
+                          if None in reach.paths or reach.paths & touched or reach.names & names}
+
+    def _reindex(self, sources: set[str], gone: set[str]) -> None:
+        """After a change to the file list: only `sources` can resolve differently."""
+        if self._targets is None:
+            return
+        for path in gone:
+            self._targets.pop(path, None)
+        notes = set(self.store.vault.note_paths)
+        for src in sources & notes:
+            self._targets[src] = self._targets_of(src)
 
     def _apply(self, candidates: set[str], change) -> set[str]:
         before = {p: self.findings(p) for p in candidates if p in self.notes}
@@ -167,24 +213,25 @@ class Workspace:
         return {p for p in candidates if before.get(p) != after.get(p)}
 
     # --- who links where -----------------------------------------------------------------
-    def _index(self) -> dict[str, frozenset[str | None]]:
+    def _index(self) -> dict[str, Reach]:
         if self._targets is None:
             self._targets = {src: self._targets_of(src) for src in self.store.vault.note_paths}
         return self._targets
 
-    def _targets_of(self, src: str) -> frozenset[str | None]:
+    def _targets_of(self, src: str) -> Reach:
         store = self.store
         facts = store.full_facts(store.get(src))
         if facts is None:
-            return frozenset()
-        profile = store.plan.config.resolution
-        return frozenset(res.path for _, res in store.vault.links(facts, profile))
+            return Reach(frozenset(), frozenset())
+        links = store.vault.links(facts, store.plan.config.resolution)
+        return Reach(frozenset(res.path for _, res in links),
+                     frozenset(key for link, _ in links for key in _file_names(link.target)))
 
     def _linking_to(self, path: str) -> set[str]:
-        return {src for src, targets in self._index().items() if path in targets}
+        return {src for src, reach in self._index().items() if path in reach.paths}
 
     def _dangling(self) -> set[str]:
-        return {src for src, targets in self._index().items() if None in targets}
+        return {src for src, reach in self._index().items() if None in reach.paths}
 
     def _text_of(self, path: str) -> str:
         from lint.note import decode_text

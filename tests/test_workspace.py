@@ -25,8 +25,8 @@ def _vault(folder: Path, files: dict[str, str], config: str = "") -> Path:
 
 
 def _plain(findings) -> list[tuple]:
-    return [(f.path, f.line, f.column, f.end_line, f.end_column, f.rule, f.message, f.help)
-            for f in findings]
+    return [(f.path, f.line, f.column, f.end_line, f.end_column, f.start, f.end, f.rule, f.message,
+             f.help, f.fix) for f in findings]
 
 
 def _fresh(files: dict[str, str], config: str = "") -> list[tuple]:
@@ -81,7 +81,8 @@ NAMES = ["a.md", "b.md", "sub/a.md", "sub/c.md", "d.md", "img.png"]
 NOTES = [n for n in NAMES if n.endswith(".md")]
 LINES = ["# Intro", "## Part", "[[a]]", "[[b#Intro]]", "[[sub/c#Part]]", "[[c]]", "[[d#^blk]]",
          "text ^blk", "![[img.png]]", "[x](b.md#intro)", "[[Zebra]]",
-         "<!-- notelint-disable-next-line broken-link -->", "plain text", "# Intro"]
+         "<!-- notelint-disable-next-line broken-link -->", "plain text", "# Intro", "[[A]]",
+         "[[../a]]", "[[./c]]", "[[sub/a#Part]]", "[y](sub/c.md)", "[[img]]"]
 FRONT = ["", "---\ntitle: Same\n---\n", "---\naliases: [Zebra]\n---\n", "---\ntitle: Same\naliases: b\n---\n"]
 
 
@@ -108,6 +109,8 @@ def edits(draw) -> tuple:
          steps=[("set", "b.md", "b.md", "## Part\n")], config="")
 @example(start={"a.md": "[[c]]\n", "b.md": "\n", "d.md": "\n"},
          steps=[("rename", "b.md", "c.md", "")], config="")
+@example(start={"a.md": "[[c]]\n", "sub/c.md": "\n", "d.md": "\n"},
+         steps=[("create", "c.md", "c.md", "")], config="")
 @example(start={"a.md": "\n", "b.md": "[[a]]\n", "d.md": "\n"},
          steps=[("set", "b.md", "b.md", "\n")], config=CONFIG)
 def test_incremental_answers_equal_a_fresh_run(start, steps, config) -> None:
