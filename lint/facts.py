@@ -8,6 +8,7 @@ import posixpath
 import zlib
 from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -35,10 +36,22 @@ def _unpickle_facts(path: str, digest: str, data: dict[str, Any] | None, heading
 
 
 class Named:
-    """What Note and NoteFacts both derive from their path and front matter data."""
+    """What Note and NoteFacts both derive from their path, front matter data and line
+    starts (a finding is placed by either)."""
 
     path: str
     data: dict[str, Any] | None
+
+    def _lines(self) -> tuple[Sequence[int], int]:
+        """The offsets where lines start, and the text's length."""
+        raise NotImplementedError
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of a text offset, both 1-based, columns in characters."""
+        starts, length = self._lines()
+        offset = max(0, min(offset, length))
+        line = bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     @property
     def name(self) -> str:
@@ -93,10 +106,8 @@ class NoteFacts(Named):
                                   tuple(map(tuple, md.block_ids)), tuple(map(tuple, md.links)),
                                   self.line_starts.tobytes(), self.length))
 
-    def position(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, self.length))
-        line = bisect_right(self.line_starts, offset) - 1
-        return line + 1, offset - self.line_starts[line] + 1
+    def _lines(self) -> tuple[Sequence[int], int]:
+        return self.line_starts, self.length
 
 
 # Facts and exports travel between processes and sit in the cache as bytes, decoded

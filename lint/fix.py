@@ -57,7 +57,8 @@ def fix_note(linter, note: Note, findings: list[Finding], unsafe: bool) -> FileF
         findings = linter.lint_note(note)
         if not any(applicable(f, unsafe) for f in findings):
             return None
-    current, data, fixed = note, original, []
+    current, data = note, original
+    fixed: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         todo = [f for f in findings if applicable(f, unsafe)]
         if not todo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,8 @@ class Note(Named):
     def data(self) -> dict[str, Any] | None:  # type: ignore[override]
         return self.frontmatter.data if self.frontmatter else None
 
-    def position(self, offset: int) -> tuple[int, int]:
-        return self.lines.position(offset)
+    def _lines(self) -> tuple[Sequence[int], int]:
+        return self.lines.starts, self.lines.length
 
     def facts(self) -> NoteFacts:
         """What other notes may know of this one (see lint/facts.py)."""

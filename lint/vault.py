@@ -107,6 +107,13 @@ class Vault:
         self._memo.clear()
         self._memo_folder.clear()
 
+    def forget(self, path: str) -> None:
+        """The note at `path` changed (lint/workspace.py): drop what was learnt from its
+        content. Resolution depends on the file list alone and stays."""
+        self._anchors.pop(path, None)
+        self._anchor_memo = {k: v for k, v in self._anchor_memo.items() if k[0] != path}
+        self._last_links = None
+
     @property
     def note_paths(self) -> tuple[str, ...]:
         if self._note_paths is None:  # asked several times a run, about 10,000 files

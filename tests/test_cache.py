@@ -263,7 +263,7 @@ def test_a_run_that_stops_leaves_no_spool_and_the_folder_ignored(tmp_path, monke
     def stop(self, done):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(lint.engine.Linter, "_cross_all", stop)
+    monkeypatch.setattr(lint.engine.Linter, "_cross_phase", stop)
     with pytest.raises(KeyboardInterrupt):
         _run(v)
     folder = v / ".notelint_cache"

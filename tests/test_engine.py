@@ -108,10 +108,7 @@ class BoomRule(NoteRule):
 
 def _boom_linter(v: Path, select: str = "NL001") -> Linter:
     linter = Linter(Request(paths=[str(v)], cwd=str(v), overrides={"select": [select]}))
-    linter.rules.append(BoomRule)
-    from lint.rule import Context
-
-    linter.contexts["boom"] = Context(linter.vault, linter.config, None)
+    linter.plan = linter.plan.with_rule(BoomRule)
     return linter
 
 
@@ -236,10 +233,7 @@ def _gated_linter(v: Path, name: str, arrive: threading.Event, wait_for: threadi
 
     Gate.name = name
     linter = Linter(Request(paths=[str(v)], cwd=str(v), overrides={"select": ["NL001"]}))
-    linter.rules.append(Gate)
-    from lint.rule import Context
-
-    linter.contexts[name] = Context(linter.vault, linter.config, None)
+    linter.plan = linter.plan.with_rule(Gate)
     return linter
 
 

@@ -502,7 +502,7 @@ def test_a_crash_after_parsing_is_contained_to_its_note(tmp_path, monkeypatch, s
     """Reading a note's suppression comments and its facts is part of parsing it: a crash
     there is one internal-error finding too. (Our own function is monkeypatched only to
     make it fail: what is under test is that the engine contains the failure.)"""
-    import lint.engine as engine
+    import lint.process as engine
     from lint.note import Note
 
     vault = _small_vault(tmp_path)
@@ -530,8 +530,8 @@ def test_a_crash_in_a_fix_round_is_a_note_not_fixed(tmp_path, monkeypatch, step:
     import contextlib
     import io
 
-    import lint.engine as engine
     import lint.note
+    import lint.process as engine
     from lint.cli import main
 
     (tmp_path / "notelint.toml").write_text("")

@@ -206,7 +206,7 @@ def _links(linter: Linter, rel: str) -> tuple[Link, ...]:
     """The note's links, from the facts the run kept (Request.keep_facts), read from the
     cache on a warm run; parsed again only when neither has them."""
     p = linter.processed.get(rel)
-    facts = p.facts if p is not None else None
+    facts = linter.store.full_facts(p) if p is not None else None
     if facts is not None and facts.md.links:
         return facts.md.links
     again = linter.process(rel, keep_note=False)
