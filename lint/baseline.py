@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from lint.config import ConfigError, load_config
 from lint.diagnostic import Finding
@@ -101,7 +101,7 @@ def refuse_partial(linter: Linter, changed: bool) -> None:
     """Refuse to write a baseline from a run over part of the vault: the file replaces
     the old one, so every entry outside the run would be dropped without a word. As
     PHPStan's and detekt's, a baseline is regenerated whole (issue 15)."""
-    from lint.engine import select_rules
+    from lint.selection import select_rules
 
     why = []
     if changed:
@@ -158,7 +158,7 @@ def load(path: str) -> Entries:
     return found
 
 
-def _well_formed(found: object) -> bool:
+def _well_formed(found: object) -> TypeGuard[Entries]:
     if not isinstance(found, dict):
         return False
     for rules in found.values():
@@ -201,7 +201,7 @@ def apply(found: Entries, findings: list[Finding], text_of: Callable[[str], str 
     for f in findings:
         old = owner.get(f.path)
         recorded = found[old].get(f.rule) if old is not None else None
-        if not recorded:
+        if not recorded or old is None:
             kept.append(f)
             continue
         if f.path not in texts:

@@ -143,7 +143,7 @@ class SignedFolder:
         # BytesIO shares a bytes object's buffer but copies a memoryview: read the file's
         # bytes from past the header (100 MB and more for a large vault).
         raw = body.obj
-        stream = io.BytesIO(raw)  # type: ignore[arg-type]
+        stream = io.BytesIO(raw)
         stream.seek(len(MAGIC) + 32)
         try:
             if pickle.load(stream) != fmt:

@@ -8,9 +8,14 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from lint import __version__
+
+if TYPE_CHECKING:
+    from lint.diagnostic import Finding
+    from lint.engine import Linter, Request
+    from lint.reporters import ReportContext
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
@@ -174,7 +179,7 @@ def _discard(stream: TextIO) -> None:
             os.close(devnull)
 
 
-def _cannot_write(e: Exception) -> int:
+def _cannot_write(e: BaseException) -> int:
     with contextlib.suppress(Exception):
         print(f"notelint: error: cannot write the output: {e}", file=sys.stderr)
     return EXIT_ERROR
@@ -205,11 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lint.parallel import WorkerDied
         from lint.report.model import CompareError
 
+        known: tuple[type[Exception], ...] = (ConfigError, UsageError, WorkerDied, CompareError)
         try:
             from schemas.registry import SchemaError
-        except Exception:  # noqa: BLE001
-            SchemaError = ConfigError  # noqa: N806
-        if isinstance(e, ConfigError | UsageError | SchemaError | WorkerDied | CompareError):
+
+            known += (SchemaError,)
+        except Exception:  # noqa: BLE001 - a broken schema package is reported elsewhere
+            pass
+        if isinstance(e, known):
             print(f"notelint: error: {e}", file=sys.stderr)
             return EXIT_ERROR
         raise
@@ -252,35 +260,16 @@ def _overrides(args: argparse.Namespace) -> dict:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from lint.engine import Linter, Request, UsageError
-    from lint.reporters import ReportContext, get_reporter
+    from lint.engine import Linter
+    from lint.reporters import get_reporter
 
-    paths = args.paths or ["."]
-    stdin_text = None
-    if args.stdin_filename:
-        if paths != ["-"]:
-            raise UsageError("with --stdin-filename, give `-` as the only path")
-        stdin_text = sys.stdin.read()
-    elif "-" in paths:
-        raise UsageError("`-` (stdin) needs --stdin-filename PATH")
-    if args.stdin_filename and (args.fix or args.diff):
-        raise UsageError("--fix and --diff work on files, not on stdin")
-    request = Request(paths=paths, cwd=os.getcwd(), config_file=args.config,
-                      overrides=_overrides(args), stdin_path=args.stdin_filename,
-                      stdin_text=stdin_text, cache=not args.no_cache, cache_dir=args.cache_dir,
-                      progress=True)
+    request = _check_request(args)
     linter = Linter(request)
     changes = _changed_since(linter, args)
     if args.write_baseline:
         _refuse_a_partial_baseline(linter, changes)
     if args.verbose:
-        for note in linter.discovery.notes:
-            print(f"notelint: {note}", file=sys.stderr)
-        print(f"notelint: vault root {linter.root} ({linter.root_why}); "
-              f"config {linter.config.source or '(none)'}; "
-              f"{len(linter.vault.files):,} files indexed; reporting on "
-              f"{len(linter.report_paths):,} notes; rules: "
-              f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
+        _say_the_plan(linter)
     findings = linter.run()
     for warning in linter.warnings:
         print(f"notelint: warning: {warning}", file=sys.stderr)
@@ -296,30 +285,84 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             return outcome
         if args.fix:
             fixed = outcome or 0
-            # The notes that could not be fixed are reported from this run's list (a
-            # re-lint's new Linter does not have it).
-            problems = linter.fix_problems
-            if fixed:  # re-lint what was written, and only that when nothing else can change
-                again = linter.relint_rewritten(findings)
-                if args.verbose:
-                    print(f"notelint: --fix re-linted {len(linter.rewritten):,} rewritten notes"
-                          if again is not None else "notelint: --fix changed what other notes "
-                          "see: linting the vault again", file=sys.stderr)
-                if again is None:
-                    narrowed = linter.report_paths  # --changed-since's notes stay the ones reported
-                    linter = Linter(request)
-                    linter.report_paths = narrowed
-                    again = linter.run()
-                findings = again
-            findings = sorted(findings + problems, key=lambda f: f.sort_key)
-            not_fixed = {p.path for p in problems}
+            linter, findings, not_fixed = _after_fixes(linter, request, findings, fixed, args)
     if args.write_baseline:
         return _write_baseline(linter, findings, args.write_baseline)
     findings = _apply_baseline(linter, findings, args, changes)
     fmt = _format(args)
-    from lint.fix import applicable
+    ctx = _report_context(linter, findings, args, fmt, out, fixed, not_fixed)
+    if args.github_check_run:
+        code = _publish(findings, ctx, fmt, out)
+        if code is not None:
+            return code
+    if args.github_review:
+        code = _review(findings, ctx)
+        if code is not None:
+            return code
+    get_reporter(fmt)(findings, out, ctx)
+    return _exit_code(findings, args)
 
-    ctx = ReportContext(
+
+def _check_request(args: argparse.Namespace) -> Request:
+    from lint.engine import Request, UsageError
+
+    paths = args.paths or ["."]
+    stdin_text = None
+    if args.stdin_filename:
+        if paths != ["-"]:
+            raise UsageError("with --stdin-filename, give `-` as the only path")
+        stdin_text = sys.stdin.read()
+    elif "-" in paths:
+        raise UsageError("`-` (stdin) needs --stdin-filename PATH")
+    if args.stdin_filename and (args.fix or args.diff):
+        raise UsageError("--fix and --diff work on files, not on stdin")
+    return Request(paths=paths, cwd=os.getcwd(), config_file=args.config,
+                   overrides=_overrides(args), stdin_path=args.stdin_filename,
+                   stdin_text=stdin_text, cache=not args.no_cache, cache_dir=args.cache_dir,
+                   progress=True)
+
+
+def _say_the_plan(linter: Linter) -> None:
+    for note in linter.discovery.notes:
+        print(f"notelint: {note}", file=sys.stderr)
+    print(f"notelint: vault root {linter.root} ({linter.root_why}); "
+          f"config {linter.config.source or '(none)'}; "
+          f"{len(linter.vault.files):,} files indexed; reporting on "
+          f"{len(linter.report_paths):,} notes; rules: "
+          f"{', '.join(r.name for r in linter.rules)}", file=sys.stderr)
+
+
+def _after_fixes(linter: Linter, request: Request, findings: list[Finding], fixed: int,
+                 args: argparse.Namespace) -> tuple[Linter, list[Finding], set[str]]:
+    """The findings once --fix wrote: the rewritten notes re-linted, and the notes that
+    could not be written reported with this run's findings."""
+    from lint.engine import Linter
+
+    # The notes that could not be fixed are reported from this run's list (a re-lint's
+    # new Linter does not have it).
+    problems = linter.fix_problems
+    if fixed:  # re-lint what was written, and only that when nothing else can change
+        again = linter.relint_rewritten(findings)
+        if args.verbose:
+            print(f"notelint: --fix re-linted {len(linter.rewritten):,} rewritten notes"
+                  if again is not None else "notelint: --fix changed what other notes "
+                  "see: linting the vault again", file=sys.stderr)
+        if again is None:
+            narrowed = linter.report_paths  # --changed-since's notes stay the ones reported
+            linter = Linter(request)
+            linter.report_paths = narrowed
+            again = linter.run()
+        findings = again
+    findings = sorted(findings + problems, key=lambda f: f.sort_key)
+    return linter, findings, {p.path for p in problems}
+
+
+def _report_context(linter: Linter, findings: list[Finding], args: argparse.Namespace, fmt: str,
+                    out: TextIO, fixed: int, not_fixed: set[str]) -> ReportContext:
+    from lint.fix import applicable
+    from lint.reporters import ReportContext
+
+    return ReportContext(
         cwd=os.getcwd(),
         color=_color(args.color, out),
         statistics=args.statistics,
@@ -334,16 +377,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         unsafe_fixable_remaining=sum(1 for f in findings if f.path not in not_fixed
                                      and applicable(f, True) and not applicable(f, False)),
     )
-    if args.github_check_run:
-        code = _publish(findings, ctx, fmt, out)
-        if code is not None:
-            return code
-    if args.github_review:
-        code = _review(findings, ctx)
-        if code is not None:
-            return code
-    get_reporter(fmt)(findings, out, ctx)
-    return _exit_code(findings, args)
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:

@@ -21,15 +21,7 @@ from typing import TYPE_CHECKING
 from lint.config import Config
 from lint.diagnostic import Finding
 from lint.gcpause import few_collections
-from lint.plan import (
-    ENGINE_MADE,
-    Plan,
-    Request,
-    UsageError,
-    check_rule_names,
-    make_plan,
-    select_rules,
-)
+from lint.plan import Plan, Request, UsageError, make_plan
 from lint.process import Processed, looks_binary, note_findings
 from lint.readfile import read_file
 from lint.store import CrossMemo, NoteStore, open_cache
@@ -37,7 +29,7 @@ from lint.store import CrossMemo, NoteStore, open_cache
 if TYPE_CHECKING:
     from lint.note import Note
 
-__all__ = ["ENGINE_MADE", "Linter", "Request", "UsageError", "check", "check_rule_names", "select_rules"]
+__all__ = ["Linter", "Request", "UsageError", "check"]
 
 
 class Linter:

@@ -115,7 +115,7 @@ def _parse_share(store: NoteStore, paths: list[str], conn,
         if p.entry.export:
             store.foreign[rel] = p.entry.export
         if p.skip is None:
-            held[rel] = p.facts_blob() if pickled else p.facts  # type: ignore[assignment]
+            held[rel] = p.facts_blob() if pickled else p.facts
         else:
             store.processed[rel] = p
         if len(batch) >= BATCH:

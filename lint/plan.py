@@ -10,16 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from lint import discover
-from lint.config import Config, ConfigError, format_validation_error, load_config, vault_root_for
+from lint.config import Config, load_config, rule_options, vault_root_for
 from lint.readfile import inside
-from lint.rule import Rule
-from lint.rules import RULES, lookup
-from lint.rules.engine_rules import InternalError, SkippedFile, UnusedSuppression
-
-ENGINE_MADE = (InternalError, UnusedSuppression, SkippedFile)
+from lint.rule import LinkRule, NoteRule, Rule, VaultRule
+from lint.selection import RuleSet, select_rules
 
 
 class UsageError(Exception):
@@ -41,54 +36,13 @@ class Request:
     keep_facts: bool = False  # keep every note's links after the run (`notelint report`)
 
 
-# --- rule selection: the one place that decides which rules run ---------------------
-def select_rules(config: Config) -> list[type[Rule]]:
-    chosen = _expand(config.select, "select") if config.select is not None else [
-        r for r in RULES if r.default
-    ]
-    chosen += [r for r in _expand(config.extend_select, "extend-select") if r not in chosen]
-    ignored = set(_expand(config.ignore, "ignore"))
-    return [r for r in RULES if r in chosen and r not in ignored]
-
-
-def _expand(selectors: Iterable[str], key: str) -> list[type[Rule]]:
-    out: list[type[Rule]] = []
-    for s in selectors:
-        hit = [r for r in RULES if s == "ALL" or s == r.name or r.code.startswith(s)]
-        if not hit:
-            raise ConfigError(f"`{key}`: unknown rule, code or prefix `{s}` (see `notelint rules`)")
-        out += [r for r in hit if r not in out]
-    return out
-
-
-def check_rule_names(config: Config) -> None:
-    """Every rule the config names exists (12.3): a misspelt name would silently do
-    nothing. per-file-ignores take selectors as `ignore` does; severity and the rules
-    tables take one rule's name or code."""
-    for glob, selectors in config.per_file_ignores.items():
-        _expand(selectors, f"per-file-ignores.{glob}")
-    for table, names in (("severity", config.severity), ("rules", config.rules)):
-        for name in names:
-            if lookup(name) is None:
-                raise ConfigError(f"`{table}`: unknown rule `{name}`: give a rule's name or "
-                                  "code (see `notelint rules`)")
-
-
-def rule_options(config: Config, rule: type[Rule]) -> Any:
-    raw = config.rules.get(rule.name) or config.rules.get(rule.code) or {}
-    try:
-        return rule.Options.model_validate(raw)
-    except ValidationError as e:
-        raise ConfigError(format_validation_error(e, f"rules.{rule.name}")) from e
-
-
 @dataclass(frozen=True)
 class Plan:
     root: Path  # resolved
     reached: str  # the root as the paths reach it, perhaps through a symbolic link (17.7)
     root_why: str
     config: Config
-    rules: tuple[type[Rule], ...]
+    rules: RuleSet  # chosen by lint/selection.py, the one place that decides
     options: Mapping[str, Any]  # rule name -> its validated options
     discovery: discover.Discovery
     files: tuple[str, ...]  # every file of the vault, and any named on the command line
@@ -99,20 +53,20 @@ class Plan:
 
     # --- rules by kind ---------------------------------------------------------------
     @property
-    def content_rules(self) -> tuple[type[Rule], ...]:
-        return tuple(r for r in self.rules if not (r.cross_note or r.vault_wide or r in ENGINE_MADE))
+    def content_rules(self) -> tuple[type[NoteRule], ...]:
+        return self.rules.note
 
     @property
-    def cross_rules(self) -> tuple[type[Rule], ...]:
-        return tuple(r for r in self.rules if r.cross_note and not r.vault_wide)
+    def cross_rules(self) -> tuple[type[LinkRule], ...]:
+        return self.rules.link
 
     @property
-    def vault_rules(self) -> tuple[type[Rule], ...]:
-        return tuple(r for r in self.rules if r.vault_wide)
+    def vault_rules(self) -> tuple[type[VaultRule], ...]:
+        return self.rules.vault
 
     def with_rule(self, rule: type[Rule]) -> Plan:
         """This plan with one more rule (tests add rules that are not registered)."""
-        return replace(self, rules=(*self.rules, rule),
+        return replace(self, rules=RuleSet((*self.rules.all, rule)),
                        options={**self.options, rule.name: rule_options(self.config, rule)})
 
     def reporting(self, paths: Iterable[str]) -> Plan:
@@ -150,8 +104,7 @@ def make_plan(request: Request) -> Plan:
         root, config_path, why = found.path, found.config, found.why
     resolved, reached = root.resolve(), os.path.abspath(root)
     config = load_config(config_path, resolved, request.overrides)
-    check_rule_names(config)
-    rules = tuple(select_rules(config))
+    rules = select_rules(config)  # load_config checked every name and option
     options = {r.name: rule_options(config, r) for r in rules}
     discovery = discover.walk(resolved, config.exclude)
     files = list(discovery.files)

@@ -184,7 +184,7 @@ class Checker:
         for rule in self.cross_rules:
             try:
                 out += [self.stamper.finding(facts, rule, v)
-                        for v in rule().check(facts, self.contexts[rule.name])]  # type: ignore[arg-type]
+                        for v in rule().check(facts, self.contexts[rule.name])]
             except Exception as e:  # noqa: BLE001
                 out.append(self.stamper.internal_error(facts, rule, e))
         return out

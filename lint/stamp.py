@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,7 +42,7 @@ def crash_message(what: str, e: BaseException) -> str:
 
 
 class Stamper:
-    def __init__(self, root: Path, config: Config, rules: Sequence[type[Rule]]) -> None:
+    def __init__(self, root: Path, config: Config, rules: Iterable[type[Rule]]) -> None:
         self.root = str(root)
         self.config = config
         self.rules = tuple(rules)

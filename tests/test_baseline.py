@@ -320,8 +320,10 @@ MOJIBAKE_HEADING = "---\ntitle: N\n---\n\n# It\u00e2\u20ac\u2122s new\n\n[[Nope]
 
 @needs_git
 def test_fix_with_changed_since_reports_the_same_notes_after_a_full_relint(repo: Path) -> None:
-    # Fixing a heading changes what other notes see: --fix lints the vault again.
-    write(repo, {"new.md": MOJIBAKE_HEADING})
+    # Fixing a heading that another reported note links to changes that note's findings:
+    # --fix lints the vault again.
+    write(repo, {"new.md": MOJIBAKE_HEADING,
+                 "links/to-new.md": "---\ntitle: L\n---\n\nSee [[new#It\u2019s new]].\n"})
     done = check(repo, "--changed-since", "HEAD", "--fix", "-v")
     assert "linting the vault again" in done.stderr, done.stderr
     assert found(done) == [("new.md", "broken-link", 7)], done.stdout
