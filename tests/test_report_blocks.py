@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lint.diagnostic import Applicability, Edit, Finding, Fix, FixedEdit, Severity
-from lint.reporters import FORMATS, BLOCK, ReportContext, get_reporter
+from lint.reporters import BLOCK, FORMATS, ReportContext, get_reporter
 from lint.reporters.full import _printable, _width
 from lint.reporters.json import finding_dict
 from lint.reporters.sarif import indented, sarif_log

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
@@ -179,33 +179,43 @@ def sarif_log(findings: list[Finding], ctx: ReportContext, root: str) -> dict[st
     }
 
 
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _string,
+    int: int.__repr__,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null",
+}
+
+
 def indented(value: Any, indent: str = "") -> str:
     """`json.dumps(value, indent=2, ensure_ascii=False)` as it reads nested at `indent`.
     The standard encoder cannot indent in C and makes one Python chunk per token;
     this makes one string per value, with the same C string escaping."""
-    if isinstance(value, str):
-        return _string(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is int:
-        return int.__repr__(value)
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
     inner = indent + "  "
-    if type(value) is dict and all(type(k) is str for k in value):
-        if not value:
-            return "{}"
-        items = ",\n".join(f"{inner}{_string(k)}: {indented(v, inner)}" for k, v in value.items())
-        return f"{{\n{items}\n{indent}}}"
+    items = []
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return _standard(value, indent)
+            scalar = _SCALARS.get(type(item))
+            text = scalar(item) if scalar is not None else indented(item, inner)
+            items.append(f"{inner}{_string(key)}: {text}")
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}" if items else "{}"
     if type(value) in (list, tuple):
-        if not value:
-            return "[]"
-        items = ",\n".join(inner + indented(v, inner) for v in value)
-        return f"[\n{items}\n{indent}]"
-    # Anything else (a float, a key that is not a string): the standard encoder's text,
-    # indented to where it stands (a JSON string holds no raw newline).
+        for item in value:
+            scalar = _SCALARS.get(type(item))
+            items.append(inner + (scalar(item) if scalar is not None else indented(item, inner)))
+        return "[\n" + ",\n".join(items) + f"\n{indent}]" if items else "[]"
+    return _standard(value, indent)
+
+
+def _standard(value: Any, indent: str) -> str:
+    # Anything else (a float, a key that is not a string, a str or int subclass): the
+    # standard encoder's text, indented to where it stands (JSON text holds no raw newline
+    # but between tokens).
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
 
 
