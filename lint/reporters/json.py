@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any, TextIO
 
-from lint.diagnostic import Finding
+from lint.diagnostic import Finding, Fix, FixedEdit
 from lint.reporters import ReportContext, write_blocks
 
 # A file name's bytes that are not UTF-8 reach us as lone surrogates (surrogateescape).
@@ -63,21 +63,20 @@ def finding_json(f: Finding, cwd: str) -> str:
         f'    "code": {_string(f.code)},\n    "rule": {_string(f.rule)},\n'
         f'    "severity": {_string(f.severity.value)},\n    "message": {_string(_utf8(f.message))},\n'
         f'    "help": {"null" if f.help is None else _string(_utf8(f.help))},\n'
-        f'    "fix": {"null" if f.fix is None else _fix_json(f)}\n  }}'
+        f'    "fix": {"null" if f.fix is None else _fix_json(f.fix, f.fix_edits)}\n  }}'
     )
 
 
-def _fix_json(f: Finding) -> str:
-    assert f.fix is not None
+def _fix_json(fix: Fix, fix_edits: tuple[FixedEdit, ...]) -> str:
     edits = ",\n".join(
         f'        {{\n          "line": {e.line:d},\n          "column": {e.column:d},\n'
         f'          "end_line": {e.end_line:d},\n          "end_column": {e.end_column:d},\n'
         f'          "content": {_string(_utf8(e.content))}\n        }}'
-        for e in f.fix_edits
+        for e in fix_edits
     )
     edit_list = "[\n" + edits + "\n      ]" if edits else "[]"
     return (
-        f'{{\n      "applicability": {_string(f.fix.applicability.value)},\n'
+        f'{{\n      "applicability": {_string(fix.applicability.value)},\n'
         f'      "edits": {edit_list}\n    }}'
     )
 
