@@ -155,3 +155,41 @@ def test_a_pickled_finding_comes_back_whole_through_its_constructor() -> None:
     # No BUILD: a warm run loads thousands of findings, and the dataclass's own
     # __setstate__ (fields looked up and set one at a time) costs twice the constructor.
     assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(blob)}
+
+
+# --- JUnit: the text ElementTree wrote for the same tree ---------------------------
+
+def _junit_by_elementtree(items: list[Finding], cwd: str) -> str:
+    import xml.etree.ElementTree as ET
+    from itertools import groupby
+
+    from lint.reporters.junit import _clean
+
+    suites = ET.Element("testsuites", name="notelint", tests=str(max(len(items), 1)),
+                        failures=str(len(items)))
+    if not items:
+        suite = ET.SubElement(suites, "testsuite", name="notelint", tests="1", failures="0")
+        ET.SubElement(suite, "testcase", name="notelint", classname="notelint")
+    key = lambda f: f.display_path(cwd)  # noqa: E731
+    for path, group in groupby(sorted(items, key=key), key=key):
+        found = list(group)
+        suite = ET.SubElement(suites, "testsuite", name=_clean(path), tests=str(len(found)),
+                              failures=str(len(found)))
+        for f in found:
+            case = ET.SubElement(suite, "testcase", name=_clean(f"{f.code} {f.rule} at {f.line}:{f.column}"),
+                                 classname=_clean(path), line=str(f.line), file=_clean(path))
+            failure = ET.SubElement(case, "failure", message=_clean(f.message), type=f.severity.value)
+            body = f"{path}:{f.line}:{f.column}: {f.code} {f.message}"
+            if f.help:
+                body += f"\nhelp: {f.help}"
+            failure.text = _clean(body)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(findings, max_size=4))
+def test_junit_is_the_text_elementtree_wrote(items: list[Finding]) -> None:
+    out = io.StringIO()
+    get_reporter("junit")(items, out, ReportContext(cwd="/"))
+    assert out.getvalue() == _junit_by_elementtree(items, "/")
