@@ -106,7 +106,7 @@ class Finding:
     def __reduce__(self) -> tuple:
         # The cache pickles findings; a warm run loads every one of them. The frozen
         # dataclass's own __setstate__ looks the fields up and sets them one by one per
-        # finding, twice the cost of calling the constructor with them.
+        # finding, which costs more than calling the constructor with them.
         return (Finding, (self.path, self.line, self.column, self.end_line, self.end_column,
                           self.code, self.rule, self.severity, self.message, self.help,
                           self.fix, self.fix_edits, self.start, self.end, self.root))

@@ -153,7 +153,7 @@ def test_a_pickled_finding_comes_back_whole_through_its_constructor() -> None:
     (back,) = pickle.loads(blob)
     assert {name: getattr(back, name) for name in values} == values
     # No BUILD: a warm run loads thousands of findings, and the dataclass's own
-    # __setstate__ (fields looked up and set one at a time) costs twice the constructor.
+    # __setstate__ (fields looked up and set one at a time) costs more than the constructor.
     assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(blob)}
 
 
