@@ -34,6 +34,9 @@ class Edit:
     end: int
     content: str
 
+    def __reduce__(self) -> tuple:  # see Finding.__reduce__
+        return (Edit, (self.start, self.end, self.content))
+
 
 @dataclass(frozen=True, slots=True)
 class Fix:
@@ -42,6 +45,9 @@ class Fix:
     # A BOM is not part of Note.text (it is stripped when decoding), so removing it
     # cannot be an Edit; the fixer drops it when this is set.
     drop_bom: bool = False
+
+    def __reduce__(self) -> tuple:  # see Finding.__reduce__
+        return (Fix, (self.edits, self.applicability, self.drop_bom))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,9 @@ class FixedEdit:
     end_column: int
     content: str
 
+    def __reduce__(self) -> tuple:  # see Finding.__reduce__
+        return (FixedEdit, (self.line, self.column, self.end_line, self.end_column, self.content))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -93,6 +102,14 @@ class Finding:
     end: int = 0
     # The vault root, so reporters can print paths relative to the current directory.
     root: str = field(default="", compare=False)
+
+    def __reduce__(self) -> tuple:
+        # The cache pickles findings; a warm run loads every one of them. The frozen
+        # dataclass's own __setstate__ looks the fields up and sets them one by one per
+        # finding, which costs more than calling the constructor with them.
+        return (Finding, (self.path, self.line, self.column, self.end_line, self.end_column,
+                          self.code, self.rule, self.severity, self.message, self.help,
+                          self.fix, self.fix_edits, self.start, self.end, self.root))
 
     @property
     def sort_key(self) -> tuple:

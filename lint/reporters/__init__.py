@@ -4,7 +4,7 @@ beyond the metadata in ReportContext (for SARIF's rule table and docs links)."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -47,6 +47,26 @@ FORMATS = {
     "sarif": "lint.reporters.sarif",
     "junit": "lint.reporters.junit",
 }
+
+
+BLOCK = 1 << 16  # characters a write
+
+
+def write_blocks(out: TextIO, pieces: Iterable[str]) -> None:
+    """Write many short strings as few long writes. Each write to stdout passes through
+    the CLI's wrapper and the text layer, which cost more than a line's text: a vault
+    with many findings paid for its output per line, or per JSON token."""
+    block: list[str] = []
+    size = 0
+    for piece in pieces:
+        block.append(piece)
+        size += len(piece)
+        if size >= BLOCK:
+            out.write("".join(block))
+            block.clear()
+            size = 0
+    if block:
+        out.write("".join(block))
 
 
 def get_reporter(name: str) -> Reporter:

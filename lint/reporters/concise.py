@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from lint.diagnostic import Finding
-from lint.reporters import ReportContext
+from lint.reporters import ReportContext, write_blocks
 from lint.reporters.summary import summary_lines, write_statistics
 
 
@@ -13,11 +13,12 @@ def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
     if ctx.statistics:
         write_statistics(findings, out, ctx)
         return
-    for f in findings:
-        out.write(f"{f.display_path(ctx.cwd)}:{f.line}:{f.column}: {f.code} [{f.rule}] "
-                  f"{_one_line(f.message)}\n")
-    for line in summary_lines(findings, ctx):
-        out.write(line + "\n")
+    cwd = ctx.cwd
+    write_blocks(out, (
+        f"{f.display_path(cwd)}:{f.line}:{f.column}: {f.code} [{f.rule}] {_one_line(f.message)}\n"
+        for f in findings
+    ))
+    write_blocks(out, (line + "\n" for line in summary_lines(findings, ctx)))
 
 
 def _one_line(s: str) -> str:

@@ -5,10 +5,11 @@ full output), then a code frame underlining the span, then its `help`."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from typing import TextIO
 
 from lint.diagnostic import Applicability, Finding, Severity
-from lint.reporters import ReportContext
+from lint.reporters import ReportContext, write_blocks
 from lint.reporters.summary import summary_lines, write_statistics
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -23,6 +24,11 @@ def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
     if ctx.statistics:
         write_statistics(findings, out, ctx)
         return
+    write_blocks(out, _pieces(findings, ctx))
+    write_blocks(out, (line + "\n" for line in summary_lines(findings, ctx)))
+
+
+def _pieces(findings: list[Finding], ctx: ReportContext) -> Iterator[str]:
     split: dict[str, list[str] | None] = {}
     for f in findings:
         if f.path not in split:
@@ -30,19 +36,17 @@ def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
             split[f.path] = _split(source) if source is not None else None
         lines = split[f.path]
         safe = f.fix is not None and f.fix.applicability is Applicability.SAFE
-        out.write(f"{_c(ctx, '1', f.display_path(ctx.cwd))}:{f.line}:{f.column}: "
-                  f"{_c(ctx, '1;' + _COLOURS[f.severity], f.code)} [{f.rule}]"
-                  f"{' [*]' if safe else ''} {_printable(f.message)}\n")
+        yield (f"{_c(ctx, '1', f.display_path(ctx.cwd))}:{f.line}:{f.column}: "
+               f"{_c(ctx, '1;' + _COLOURS[f.severity], f.code)} [{f.rule}]"
+               f"{' [*]' if safe else ''} {_printable(f.message)}\n")
         frame = _frame(lines, f, ctx) if lines is not None else []
         if frame:
-            out.writelines(frame)
+            yield from frame
         else:
-            out.write(f"      {_c(ctx, _COLOURS[f.severity], f.severity.value)}\n")
+            yield f"      {_c(ctx, _COLOURS[f.severity], f.severity.value)}\n"
         if f.help:
-            out.write(f"      {_c(ctx, '32', 'help:')} {_printable(f.help)}\n")
-        out.write("\n")
-    for line in summary_lines(findings, ctx):
-        out.write(line + "\n")
+            yield f"      {_c(ctx, '32', 'help:')} {_printable(f.help)}\n"
+        yield "\n"
 
 
 def _frame(lines: list[str], f: Finding, ctx: ReportContext) -> list[str]:
@@ -71,24 +75,48 @@ def _split(source: str) -> list[str]:
     return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+class _Shown(dict[int, "str | int"]):
+    """str.translate's table for _printable, filled as characters are met: looking a
+    character up in C costs far less than asking unicodedata in Python each time."""
+
+    def __missing__(self, code: int) -> str | int:
+        ch = chr(code)
+        if ch == "\t":
+            shown: str | int = "    "
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch == "\ufffd":
+            shown = f"<U+{code:04X}>"
+        else:
+            shown = code
+        if len(self) < _TABLE_LIMIT:  # a hostile note may hold every code point
+            self[code] = shown
+        return shown
+
+
+class _Widths(dict[str, int]):
+    """Columns a character takes in a terminal, filled as characters are met."""
+
+    def __missing__(self, ch: str) -> int:
+        width = (2 if unicodedata.east_asian_width(ch) in ("W", "F")
+                 else 0 if unicodedata.combining(ch) else 1)
+        if len(self) < _TABLE_LIMIT:
+            self[ch] = width
+        return width
+
+
+_TABLE_LIMIT = 1 << 16
+_SHOWN = _Shown()
+_WIDTHS = _Widths()
+
+
 def _printable(s: str) -> str:
     # Show invisible and control characters as <U+XXXX> so the frame shows the problem
     # and cannot move the terminal's cursor (a note's text is untrusted).
     if s.isascii() and s.isprintable():  # most lines: nothing to show differently
         return s
-    out = []
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if ch == "\t":
-            out.append("    ")
-        elif cat in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch == "\ufffd":
-            out.append(f"<U+{ord(ch):04X}>")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return s.translate(_SHOWN)
 
 
 def _width(s: str) -> int:
     if s.isascii():
         return len(s)
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1 for c in s)
+    return sum(map(_WIDTHS.__getitem__, s))

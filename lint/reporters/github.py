@@ -25,6 +25,7 @@ from lint.github.common import (
     repo_root,
     write_step_outputs,
 )
+from lint.reporters import write_blocks
 
 if TYPE_CHECKING:
     from lint.diagnostic import Finding
@@ -102,19 +103,27 @@ def budgets(findings: list[Finding]) -> dict[Severity, int]:
 
 def write_commands(findings: list[Finding], out: TextIO, root: str, summary_written: bool) -> int:
     """Print every finding; returns how many were not annotated."""
+    lines, left_out = command_lines(findings, root, summary_written)
+    write_blocks(out, lines)
+    return left_out
+
+
+def command_lines(findings: list[Finding], root: str, summary_written: bool) -> tuple[list[str], int]:
+    """The log's lines for every finding, and how many of them are not annotations."""
     budget = budgets(findings)
     left_out = 0
+    lines = []
     for finding in order(findings):
         path = repo_path(finding, root)
         if budget[finding.severity] > 0:
             budget[finding.severity] -= 1
-            out.write(annotation_line(finding, path) + "\n")
+            lines.append(annotation_line(finding, path) + "\n")
         else:
             left_out += 1
-            out.write(plain_line(finding, path) + "\n")
+            lines.append(plain_line(finding, path) + "\n")
     if left_out:
         where = "the job summary" if summary_written else "the log above"
-        out.write(
+        lines.append(
             command(
                 "notice",
                 {"title": "notelint"},
@@ -123,7 +132,7 @@ def write_commands(findings: list[Finding], out: TextIO, root: str, summary_writ
             )
             + "\n"
         )
-    return left_out
+    return lines, left_out
 
 
 # --- step summary -----------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
+from json.encoder import encode_basestring_ascii as _string
 from typing import Any, TextIO
 
-from lint.diagnostic import Finding
-from lint.reporters import ReportContext
+from lint.diagnostic import Finding, Fix, FixedEdit
+from lint.reporters import ReportContext, write_blocks
 
 # A file name's bytes that are not UTF-8 reach us as lone surrogates (surrogateescape).
 # `"\udcff"` is JSON syntax but no Unicode: strict consumers reject it (issue 17).
@@ -51,6 +52,46 @@ def finding_dict(f: Finding, cwd: str) -> dict[str, Any]:
     }
 
 
+def finding_json(f: Finding, cwd: str) -> str:
+    """`finding_dict` as `json.dumps(..., indent=2, ensure_ascii=True)` writes it inside
+    the top-level array, without building the dict: the standard encoder makes one
+    chunk per token in Python once it indents (its C encoder cannot indent)."""
+    return (
+        f'  {{\n    "path": {_string(_utf8(f.display_path(cwd, raw=True)))},\n'
+        f'    "line": {f.line:d},\n    "column": {f.column:d},\n'
+        f'    "end_line": {f.end_line:d},\n    "end_column": {f.end_column:d},\n'
+        f'    "code": {_string(f.code)},\n    "rule": {_string(f.rule)},\n'
+        f'    "severity": {_string(f.severity.value)},\n    "message": {_string(_utf8(f.message))},\n'
+        f'    "help": {"null" if f.help is None else _string(_utf8(f.help))},\n'
+        f'    "fix": {"null" if f.fix is None else _fix_json(f.fix, f.fix_edits)}\n  }}'
+    )
+
+
+def _fix_json(fix: Fix, fix_edits: tuple[FixedEdit, ...]) -> str:
+    edits = ",\n".join(
+        f'        {{\n          "line": {e.line:d},\n          "column": {e.column:d},\n'
+        f'          "end_line": {e.end_line:d},\n          "end_column": {e.end_column:d},\n'
+        f'          "content": {_string(_utf8(e.content))}\n        }}'
+        for e in fix_edits
+    )
+    edit_list = "[\n" + edits + "\n      ]" if edits else "[]"
+    return (
+        f'{{\n      "applicability": {_string(fix.applicability.value)},\n'
+        f'      "edits": {edit_list}\n    }}'
+    )
+
+
+def _pieces(findings: list[Finding], cwd: str) -> Iterator[str]:
+    if not findings:
+        yield "[]\n"
+        return
+    yield "[\n"
+    yield finding_json(findings[0], cwd)
+    for f in findings[1:]:
+        yield ",\n"
+        yield finding_json(f, cwd)
+    yield "\n]\n"
+
+
 def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
-    json.dump([finding_dict(f, ctx.cwd) for f in findings], out, indent=2, ensure_ascii=True)
-    out.write("\n")
+    write_blocks(out, _pieces(findings, ctx.cwd))

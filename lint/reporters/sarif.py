@@ -10,11 +10,14 @@ import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from lint.diagnostic import Severity
 from lint.github.common import repo_path, repo_root
+from lint.reporters import write_blocks
 
 if TYPE_CHECKING:
     from lint.diagnostic import Finding
@@ -176,7 +179,65 @@ def sarif_log(findings: list[Finding], ctx: ReportContext, root: str) -> dict[st
     }
 
 
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _string,
+    int: int.__repr__,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null",
+}
+
+
+def indented(value: Any, indent: str = "") -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` as it reads nested at `indent`.
+    The standard encoder cannot indent in C and makes one Python chunk per token;
+    this makes one string per value, with the same C string escaping."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + "  "
+    items = []
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return _standard(value, indent)
+            scalar = _SCALARS.get(type(item))
+            text = scalar(item) if scalar is not None else indented(item, inner)
+            items.append(f"{inner}{_string(key)}: {text}")
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}" if items else "{}"
+    if type(value) in (list, tuple):
+        for item in value:
+            scalar = _SCALARS.get(type(item))
+            items.append(inner + (scalar(item) if scalar is not None else indented(item, inner)))
+        return "[\n" + ",\n".join(items) + f"\n{indent}]" if items else "[]"
+    return _standard(value, indent)
+
+
+def _standard(value: Any, indent: str) -> str:
+    # Anything else (a float, a key that is not a string, a str or int subclass): the
+    # standard encoder's text, indented to where it stands (JSON text holds no raw newline
+    # but between tokens).
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+
+
+def _pieces(log: dict[str, Any]) -> Iterator[str]:
+    # The results are most of the log: they are written in blocks as they are encoded.
+    run = log["runs"][-1]
+    results = run["results"]
+    run["results"] = []
+    text = indented(log)
+    marker = '"results": []'
+    at = text.rindex(marker)  # the last run's last key: only closing brackets follow
+    if not results:
+        yield text + "\n"
+        return
+    key_indent = text[text.rindex("\n", 0, at) + 1 : at]
+    item_indent = key_indent + "  "
+    yield text[:at] + '"results": [\n'
+    for i, result in enumerate(results):
+        yield (",\n" if i else "") + item_indent + indented(result, item_indent)
+    yield f"\n{key_indent}]{text[at + len(marker):]}\n"
+
+
 def report(findings: list[Finding], out: TextIO, ctx: ReportContext) -> None:
     root = repo_root(os.environ, ctx.cwd)
-    json.dump(sarif_log(findings, ctx, root), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_blocks(out, _pieces(sarif_log(findings, ctx, root)))

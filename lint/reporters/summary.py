@@ -31,8 +31,7 @@ def write_statistics(findings: list[Finding], out: TextIO, ctx: ReportContext) -
     lines = statistics_lines(findings, ctx)
     if not ctx.quiet and any(line.endswith("[*]") for line in lines):
         lines.append("[*] fixable with `--fix`")
-    for line in lines:
-        out.write(line + "\n")
+    out.write("".join(line + "\n" for line in lines))
 
 
 def summary_lines(findings: list[Finding], ctx: ReportContext) -> list[str]:
