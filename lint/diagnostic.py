@@ -126,7 +126,9 @@ class Finding:
         return rel if raw else safe_text(rel)
 
 
-@lru_cache(maxsize=4096)  # one relpath a file, not one a finding (10,000 on tubegraph)
+# One relpath a file, not one a finding; sized for every file of a large vault with
+# findings (a smaller cache missed on every call once a run had more files than it held).
+@lru_cache(maxsize=1 << 16)
 def _relative(root: str, path: str, cwd: str) -> str:
     import os
 
