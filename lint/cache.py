@@ -37,7 +37,8 @@ FORMAT = 9
 RECENT_MAX = 200  # facts kept in the index before they are merged into the facts file
 SPOOL_BATCH = 512  # facts of notes parsed in this run held in memory before they are spooled
 # Index entries changed since the index was written that go to its delta file instead of
-# a new index: one changed note rewrote 22 MB at 50,000 notes (0.3 s).
+# a new index: on a large vault one changed note rewrote the whole index (figures:
+# bench/README.md).
 DELTA_MAX = 500
 # Racily clean: a file whose mtime or ctime is this close to the cache's write (or later)
 # is hashed again. Two seconds covers FAT's mtime granularity, the coarsest in use.
@@ -88,7 +89,7 @@ class Cache:
 
     The facts file's body is a run of pickled dicts (path -> facts), later ones winning,
     so a run that parses many notes spools their facts to disk as they come instead of
-    holding them all until it saves (115 MB at 50,000 notes)."""
+    holding them all until it saves (figures: bench/README.md)."""
 
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder

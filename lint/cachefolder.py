@@ -141,7 +141,7 @@ class SignedFolder:
             return None
         merged: dict[str, bytes] = {}
         # BytesIO shares a bytes object's buffer but copies a memoryview: read the file's
-        # bytes from past the header (100 MB and more for a large vault).
+        # bytes from past the header (a large vault's facts file is big: bench/README.md).
         raw = body.obj
         stream = io.BytesIO(raw)
         stream.seek(len(MAGIC) + 32)
@@ -173,7 +173,7 @@ class SignedFolder:
             os.close(fd)
         if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 32:
             return None, 0
-        # A view, not a copy: the facts file of a large vault is 100 MB and more.
+        # A view, not a copy: a large vault's facts file is big (bench/README.md).
         mac, body = raw[len(MAGIC): len(MAGIC) + 32], memoryview(raw)[len(MAGIC) + 32:]
         if not hmac.compare_digest(mac, self._mac(body)):
             return None, 0  # foreign or corrupt: rebuilt, never trusted
@@ -241,8 +241,8 @@ def remove(path: Path) -> None:
 
 class SignedWriter:
     """A cache file written as it goes: pickles go straight into a temporary file and
-    into the MAC (the facts of 50,000 notes are 115 MB: no copy of them is made in
-    memory), and the MAC is filled in at its place before the header at the end."""
+    into the MAC (a large vault's facts are too big to copy in memory; figures:
+    bench/README.md), and the MAC is filled in at its place before the header at the end."""
 
     def __init__(self, folder: Path, secret: bytes) -> None:
         fd, self.tmp = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)

@@ -100,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def entry() -> None:
     """The `notelint` command: main(), then leave at once. Tearing the interpreter down
-    frees every object of the run one by one (10,000 notes' facts, findings and
-    indexes): 30-50 ms of a warm run and 70-100 ms of a cold one, measured. Everything
+    frees every object of the run one by one (every note's facts, findings and
+    indexes), a noticeable part of a run (figures: bench/README.md). Everything
     that must be written is written by then: the cache is saved and its temporary files
     removed in Linter.run, workers are joined, and the output is flushed here. main()
     itself returns, for callers in the same process (tests, `python -m lint`)."""

@@ -17,10 +17,11 @@ _gc_saved: tuple[tuple[int, ...], bool] = ((), False)  # the host's threshold; d
 
 @contextmanager
 def few_collections() -> Iterator[None]:
-    """A run keeps what it parses (~20 objects a link, no cycles among them), so at the
-    default threshold the cyclic collector runs thousands of times over a growing heap
-    and frees nothing: 5-10% of a cold 10k run, measured A/B. Collect rarely instead,
-    and freeze what imports made (forked workers then leave those pages shared).
+    """A run keeps what it parses (many objects a link, no cycles among them), so at the
+    default threshold the cyclic collector runs again and again over a growing heap
+    and frees nothing, a measurable share of a cold run (figures: bench/README.md).
+    Collect rarely instead, and freeze what imports made (forked workers then leave
+    those pages shared).
 
     gc.unfreeze() thaws everything, not just what we froze: when the host program has
     frozen objects of its own (gc.get_freeze_count() > 0), we neither freeze nor thaw."""

@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 # (measured on 2 cores: see bench/README.md).
 PARALLEL_THRESHOLD = 400
 BATCH = 128
-# From this many notes a worker holds its notes' facts pickled between its passes: 2.3 KB
-# a note against 10 KB as objects (a link is a tuple, three strings and four ints), for
-# about 15 µs a note to unpickle again. At 50,000 notes (25,000 a worker) that is a
-# worker of 260 MB instead of 500 MB; at 10,000 the objects cost 50 MB and save CPU.
+# From this many notes a worker holds its notes' facts pickled between its passes: a
+# fraction of their size as objects (a link is a tuple, three strings and four ints), for
+# the CPU time to unpickle them again. On a large vault that saves much of a worker's memory;
+# on a smaller one the objects cost little memory and save CPU (figures: bench/README.md).
 HELD_PICKLED_FROM = 12_000
 
 
@@ -160,7 +160,7 @@ def process_parallel(store: NoteStore, paths: list[str], cross: set[str], jobs: 
         raise WorkerDied(how) from e
     except BaseException:
         # Interrupted (SIGINT to this process alone), or a worker failed: the others'
-        # work is not wanted. Waiting for them took 5 s a worker.
+        # work is not wanted, and waiting for them took seconds (bench/README.md).
         for proc in procs:
             proc.kill()
         raise
@@ -234,8 +234,8 @@ def _how_they_ended(procs: list) -> str:
 
 def _preload(plan: Plan) -> None:
     """Import before forking what every worker would import for itself: the lazy
-    imports (ftfy 45-110 ms, rapidfuzz 12 ms, the parser with PyYAML 15 ms) are paid
-    once, and the pages shared."""
+    imports (ftfy, rapidfuzz, the parser with PyYAML; figures: bench/README.md) are
+    paid once, and the pages shared."""
     import lint.note  # noqa: F401 - the parser: a warm run does without it
     if plan.content_rules:
         from lint.encoding.mojibake import load_ftfy

@@ -98,7 +98,8 @@ class Processed:
         return Wire(self.path, entry, self.facts_blob() if with_facts else None)
 
     def keyed(self) -> Entry:
-        """The entry with its cross key, which only the cache compares (~20 µs)."""
+        """The entry with its cross key, which only the cache compares: computed when
+        first asked for (its cost: bench/README.md)."""
         if not self.entry.cross_key:
             self.entry = self.entry._replace(cross_key=cross_key_of(self.export))
         return self.entry
@@ -232,7 +233,8 @@ def _skipped(rel: str, stat: StatKey, why: str) -> Parsed:
 def process_bytes(checker: Checker, rel: str, stat: StatKey, data: bytes) -> Parsed:
     # Reading the suppression comments and the facts other notes see is parsing too:
     # a bug in either costs this note, not the run.
-    # Imported here: a warm run parses nothing, and lint.note brings PyYAML (10 ms).
+    # Imported here: a warm run parses nothing, and lint.note brings PyYAML (figures:
+    # bench/README.md).
     from lint.note import parse_note
 
     try:

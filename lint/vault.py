@@ -71,8 +71,8 @@ class Vault:
         """files: every file of the vault (notes and attachments), POSIX, root-relative.
         load: a note's facts by path. The loader keeps what it parses (the Linter does,
         so each note is parsed at most once); the Vault does not keep a second copy:
-        in a worker the loader builds another worker's note from its export in 2 µs,
-        and keeping 50,000 of those cost a worker 100 MB.
+        in a worker the loader builds another worker's note from its export cheaply,
+        and keeping all of those cost a worker much memory (figures: bench/README.md).
         load_anchors: a note's headings and block ids by path, as tuples whose first
         fields are (level, text) and (id,); by default from load(). The Linter reads
         them straight from a note's export, making no NoteFacts: anchors are asked
