@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-since", default=None, metavar="REF",
                    help="report on the notes changed since git REF, and the notes whose links "
                         "a deletion or rename since REF broke")
+    c.add_argument("--watch", action="store_true",
+                   help="lint, then re-lint notes as they change on disk (Ctrl-C to stop)")
     c.add_argument("--pre-commit-refs", action="store_true",
                    help="--changed-since $PRE_COMMIT_FROM_REF when pre-commit sets it (pre-push); "
                         "else the whole vault")
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("name", help="rule name or code")
     e = sub.add_parser("explain", help="show how a note is read: root, config, schema, links")
     e.add_argument("path")
+    sub.add_parser("server", help="the language server, over stdio (needs the `lsp` extra)")
     s = sub.add_parser("schema", help="front matter schemas")
     s.add_argument("action", choices=("export",))
     s.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
@@ -182,7 +185,7 @@ def _cannot_write(e: Exception) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("check", "report", "rules", "rule", "explain", "schema")
+    commands = ("check", "report", "rules", "rule", "explain", "schema", "server")
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check", *argv]  # `notelint PATHS` means `notelint check PATHS`
     args = build_parser().parse_args(argv)
@@ -190,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # stdout is None when notelint was started with it closed (`>&-`)
     out: TextIO = _Output(sys.stdout) if sys.stdout is not None else io.StringIO()  # type: ignore[assignment]
     command = {"rules": cmd_rules, "rule": cmd_rule, "schema": cmd_schema,
-               "explain": cmd_explain, "report": cmd_report}.get(args.command, cmd_check)
+               "explain": cmd_explain, "report": cmd_report, "server": cmd_server}.get(args.command, cmd_check)
     try:
         code = command(args, out)
         out.flush()  # a reader that left, or a full disk, is noticed here at the latest
@@ -251,7 +254,17 @@ def _overrides(args: argparse.Namespace) -> dict:
     return out
 
 
+def cmd_server(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.server import main as serve
+
+    return serve()
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.watch:
+        from lint.watch import watch
+
+        return watch((args.paths or ["."])[0], out)
     from lint.engine import Linter, Request, UsageError
     from lint.reporters import ReportContext, get_reporter
 
