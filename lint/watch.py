@@ -22,7 +22,8 @@ def line_of(f: Finding, cwd: str) -> str:
 
 def watch(folder: str, out: TextIO) -> int:
     try:
-        from watchfiles import Change, watch as changes
+        from watchfiles import Change
+        from watchfiles import watch as changes
     except ImportError:
         print(f"notelint: error: {NEEDS_EXTRA}", file=sys.stderr)
         return 2
