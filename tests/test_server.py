@@ -116,7 +116,16 @@ async def test_a_broken_link_and_its_quick_fix(client: LanguageClient) -> None:
     fixed = text[:edit.range.start.character] + edit.new_text + text[edit.range.end.character:]
     assert fixed == "See [[missing]] here.\n"
 
-    replace_all(client, uri, fixed, 2)
+    # the suppression comment, applied, silences the finding
+    suppress = next(a for a in actions if "suppress broken-link on this line" in a.title)
+    (comment,) = suppress.edit.changes[uri]
+    at = comment.range.start.character
+    assert (comment.range.start.line, at) == (0, len("See [[missng]] here."))
+    replace_all(client, uri, text[:at] + comment.new_text + text[at:], 2)
+    await diagnostics_until(client, uri, lambda d: d == [])
+    replace_all(client, uri, text, 3)
+    await diagnostics_until(client, uri, lambda d: "broken-link" in rules(d))
+    replace_all(client, uri, fixed, 4)
     await diagnostics_until(client, uri, lambda d: d == [])
 
 

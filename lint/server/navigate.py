@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
@@ -149,7 +148,3 @@ def _items(labels: list[str], typed: str, kind: lsp.CompletionItemKind, line: in
                                detail=(details or {}).get(label),
                                text_edit=lsp.TextEdit(rng, label))
             for label in hits[:MAX_COMPLETIONS]]
-
-
-def path_uri(root: Path, rel: str) -> str:
-    return (root / rel).as_uri()
