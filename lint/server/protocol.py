@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
@@ -21,6 +22,9 @@ from lint.server import actions, navigate
 from lint.server.convert import diagnostic, internal_error
 from lint.server.positions import DocText
 from lint.server.vaults import Vault, Vaults
+
+if TYPE_CHECKING:
+    from lint.server.disk import DiskWatcher
 
 log = logging.getLogger(__name__)
 WATCH_ID = "notelint-watched-files"
@@ -37,7 +41,7 @@ class NotelintServer(LanguageServer):
         self.vaults = Vaults()
         self.folders: list[str] = []
         self.uris: dict[tuple[str, str], str] = {}  # (vault root, path) -> the editor's URI
-        self.watcher = None
+        self.watcher: DiskWatcher | None = None
 
     # --- documents -----------------------------------------------------------------------
     def note_of(self, uri: str) -> tuple[Vault, str] | None:
