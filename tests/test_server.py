@@ -219,3 +219,36 @@ async def test_a_note_that_crashes_a_rule_gets_an_internal_error_and_the_server_
     assert "ZeroDivisionError: the schema fell over" in diags[0].message
     replace_all(client, uri, "---\ntitle: calm\n---\nSee [[missng]].\n", 3)
     await diagnostics_until(client, uri, lambda d: rules(d) == ["broken-link"])
+
+
+@pytest.mark.asyncio
+async def test_without_a_client_watcher_the_server_watches_the_disk_itself(
+        client: LanguageClient) -> None:
+    """This client cannot register file watchers (no dynamicRegistration): the server's
+    own watcher sees the new file, and no didChangeWatchedFiles is sent."""
+    vault: Path = client.vault  # type: ignore[attr-defined]
+    uri = open_note(client, vault / "b.md")
+    await diagnostics_until(client, uri, lambda d: rules(d) == ["broken-link"])
+    (vault / "later.md").write_text("# Later\n", encoding="utf-8")
+    await diagnostics_until(client, uri, lambda d: d == [])
+
+
+@pytest.mark.asyncio
+async def test_a_client_that_can_watch_files_is_asked_to(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    client = pytest_lsp.make_test_lsp_client()
+    asked: list[lsp.RegistrationParams] = []
+    client.feature(lsp.CLIENT_REGISTER_CAPABILITY)(lambda params: asked.append(params))
+    await client.start_io(sys.executable, "-m", "lint", "server")
+    try:
+        caps = lsp.ClientCapabilities(workspace=lsp.WorkspaceClientCapabilities(
+            did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True)))
+        await client.initialize_session(lsp.InitializeParams(capabilities=caps, root_uri=vault.as_uri()))
+        uri = open_note(client, vault / "a.md")
+        await diagnostics_until(client, uri, lambda d: "broken-link" in rules(d))
+        methods = [r.method for params in asked for r in params.registrations]
+        assert methods == [lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+        await client.shutdown_session()
+    finally:
+        await client.stop()
