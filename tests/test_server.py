@@ -252,3 +252,21 @@ async def test_a_client_that_can_watch_files_is_asked_to(tmp_path: Path) -> None
         await client.shutdown_session()
     finally:
         await client.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_bad_config_is_said_on_the_note_not_called_a_bug(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    (vault / "notelint.toml").write_text('select = ["no-such-rule"]\n', encoding="utf-8")
+    client = pytest_lsp.make_test_lsp_client()
+    await client.start_io(sys.executable, "-m", "lint", "server")
+    try:
+        await client.initialize_session(lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(), root_uri=vault.as_uri()))
+        uri = open_note(client, vault / "a.md")
+        (diag,) = await diagnostics_until(client, uri, lambda d: len(d) == 1)
+        assert "notelint cannot lint this vault" in diag.message
+        assert "no-such-rule" in diag.message and "bug" not in diag.message
+        await client.shutdown_session()  # and the server still answers
+    finally:
+        await client.stop()

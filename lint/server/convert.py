@@ -45,12 +45,13 @@ def diagnostic(doc: DocText, f: Finding) -> lsp.Diagnostic:
     )
 
 
-def internal_error(message: str) -> lsp.Diagnostic:
+def internal_error(message: str, help: str = "this is a notelint bug; please report it"
+                   ) -> lsp.Diagnostic:
     """The server itself failed on this note (the engine contains a rule's crash as a
-    finding; this is for anything around it)."""
+    finding; this is for anything around it, and for a vault it cannot lint)."""
     return lsp.Diagnostic(
         range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
-        message=f"{message} [internal-error]\nhelp: this is a notelint bug; please report it",
+        message=f"{message} [internal-error]\nhelp: {help}",
         severity=lsp.DiagnosticSeverity.Error,
         code="NL001",
         code_description=lsp.CodeDescription(href=RULE_DOCS.format(name="internal-error")),

@@ -81,6 +81,12 @@ class NotelintServer(LanguageServer):
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=doc.version))
 
     def crashed(self, e: BaseException) -> lsp.Diagnostic:
+        from lint.config import ConfigError
+        from lint.engine import UsageError
+
+        if isinstance(e, ConfigError | UsageError):  # the user's to fix, not a bug
+            return internal_error(f"notelint cannot lint this vault: {e}",
+                                  "fix the config, then restart the language server")
         log.error("notelint server: %s", "".join(traceback.format_exception(e)))
         return internal_error(f"notelint failed on this note: {type(e).__name__}: {e}")
 
