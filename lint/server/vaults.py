@@ -95,12 +95,21 @@ class Vaults:
 
     def __init__(self) -> None:
         self.by_root: dict[str, Vault] = {}
+        # folders that could not be indexed (a bad config): not tried again on every
+        # keystroke; the server is restarted once the config is fixed
+        self.failed: dict[str, Exception] = {}
 
     def add(self, folder: str) -> Vault:
         for vault in self.by_root.values():
             if vault.relative(folder) is not None or os.path.realpath(folder) == vault._real_root:
                 return vault
-        vault = Vault(folder)
+        if folder in self.failed:
+            raise self.failed[folder]
+        try:
+            vault = Vault(folder)
+        except Exception as e:
+            self.failed[folder] = e
+            raise
         self.by_root[str(vault.root)] = vault
         return vault
 
