@@ -270,3 +270,21 @@ async def test_a_bad_config_is_said_on_the_note_not_called_a_bug(tmp_path: Path)
         await client.shutdown_session()  # and the server still answers
     finally:
         await client.stop()
+
+
+@pytest.mark.asyncio
+async def test_suppressing_a_front_matter_finding_covers_the_file(client: LanguageClient) -> None:
+    uri = open_note(client, client.vault / "a.md")  # type: ignore[attr-defined]
+    await diagnostics_until(client, uri, lambda d: "broken-link" in rules(d))
+    text = "---\ntitle: [unclosed\n---\nBody.\n"
+    replace_all(client, uri, text, 2)
+    diags = await diagnostics_until(client, uri, lambda d: rules(d) == ["frontmatter-syntax"])
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri), range=diags[0].range,
+        context=lsp.CodeActionContext(diagnostics=diags)))
+    suppress = next(a for a in actions if a.title == "notelint: suppress frontmatter-syntax in this file")
+    (edit,) = suppress.edit.changes[uri]
+    assert edit.range.start == edit.range.end == lsp.Position(1, 0)  # the first line of the YAML
+    lines = text.splitlines(keepends=True)
+    replace_all(client, uri, lines[0] + edit.new_text + "".join(lines[1:]), 3)
+    await diagnostics_until(client, uri, lambda d: d == [])
