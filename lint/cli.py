@@ -264,7 +264,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.watch:
         from lint.watch import watch
 
-        return watch((args.paths or ["."])[0], out)
+        return watch(args, out)
     from lint.engine import Linter, Request, UsageError
     from lint.reporters import ReportContext, get_reporter
 

@@ -5,6 +5,7 @@ away says so: each finding gone is printed once more, marked `fixed:`. Ctrl-C en
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -20,7 +21,17 @@ def line_of(f: Finding, cwd: str) -> str:
     return f"{f.display_path(cwd)}:{f.line}:{f.column}: {f.code} [{f.rule}] {message}"
 
 
-def watch(folder: str, out: TextIO) -> int:
+def watch(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.engine import UsageError
+
+    paths = args.paths or ["."]
+    if len(paths) != 1 or not os.path.isdir(paths[0]):
+        raise UsageError("--watch watches one folder: give it as the only path")
+    others = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff),
+                                    ("--stdin-filename", args.stdin_filename),
+                                    ("--statistics", args.statistics)) if on]
+    if others:
+        raise UsageError(f"--watch cannot be combined with {others[0]}")
     try:
         from watchfiles import Change
         from watchfiles import watch as changes
@@ -30,7 +41,7 @@ def watch(folder: str, out: TextIO) -> int:
     from lint.server.vaults import Vault
 
     cwd = os.getcwd()
-    vault = Vault(os.path.abspath(folder))
+    vault = Vault(os.path.abspath(paths[0]), cache=not args.no_cache)
     for warning in vault.warnings:
         print(f"notelint: warning: {warning}", file=sys.stderr)
     shown = {rel: vault.findings(rel) for rel in vault.workspace.notes}

@@ -84,3 +84,13 @@ def test_watch_prints_findings_as_notes_change_and_ctrl_c_exits_130(tmp_path: Pa
             child.wait()
     assert code == 130, err
     assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("extra", [["--fix"], ["--diff"], ["a.md"]])
+def test_watch_refuses_what_it_cannot_do(tmp_path: Path, extra: list[str]) -> None:
+    (tmp_path / "a.md").write_text("x\n", encoding="utf-8")
+    args = [sys.executable, "-m", "lint", "check", "--watch", *extra]
+    p = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 2
+    assert "--watch" in p.stderr and "Traceback" not in p.stderr

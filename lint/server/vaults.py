@@ -14,13 +14,13 @@ from lint.workspace import Workspace
 
 
 class Vault:
-    def __init__(self, folder: str) -> None:
-        linter = Linter(Request(paths=[folder], cwd=folder, cache=True))
+    def __init__(self, folder: str, cache: bool = True) -> None:
+        linter = Linter(Request(paths=[folder], cwd=folder, cache=cache))
         if Path(folder).resolve() != linter.root.resolve():
             # a folder inside a vault: index the whole vault, so every note is reported on
             # and a change anywhere reaches the notes that link there
             root = str(linter.root)
-            linter = Linter(Request(paths=[root], cwd=root, cache=True))
+            linter = Linter(Request(paths=[root], cwd=root, cache=cache))
         known = linter.run()
         self.warnings = list(linter.warnings)
         self.workspace = Workspace(linter.store, known=known)
