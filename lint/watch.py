@@ -38,10 +38,13 @@ def watch(args: argparse.Namespace, out: TextIO) -> int:
     except ImportError:
         print(f"notelint: error: {NEEDS_EXTRA}", file=sys.stderr)
         return 2
+    from lint.cli import _overrides
     from lint.server.vaults import Vault
 
     cwd = os.getcwd()
-    vault = Vault(os.path.abspath(paths[0]), cache=not args.no_cache)
+    config = os.path.abspath(args.config) if args.config else None
+    vault = Vault(os.path.abspath(paths[0]), cache=not args.no_cache, overrides=_overrides(args),
+                  config_file=config)
     for warning in vault.warnings:
         print(f"notelint: warning: {warning}", file=sys.stderr)
     shown = {rel: vault.findings(rel) for rel in vault.workspace.notes}

@@ -14,13 +14,18 @@ from lint.workspace import Workspace
 
 
 class Vault:
-    def __init__(self, folder: str, cache: bool = True) -> None:
-        linter = Linter(Request(paths=[folder], cwd=folder, cache=cache))
+    def __init__(self, folder: str, cache: bool = True, overrides: dict | None = None,
+                 config_file: str | None = None) -> None:
+        def request(path: str) -> Request:
+            return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
+                           config_file=config_file)
+
+        linter = Linter(request(folder))
         if Path(folder).resolve() != linter.root.resolve():
             # a folder inside a vault: index the whole vault, so every note is reported on
             # and a change anywhere reaches the notes that link there
             root = str(linter.root)
-            linter = Linter(Request(paths=[root], cwd=root, cache=cache))
+            linter = Linter(request(root))
         known = linter.run()
         self.warnings = list(linter.warnings)
         self.workspace = Workspace(linter.store, known=known)
