@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-since", default=None, metavar="REF",
                    help="report on the notes changed since git REF, and the notes whose links "
                         "a deletion or rename since REF broke")
+    c.add_argument("--watch", action="store_true",
+                   help="lint, then re-lint notes as they change on disk (Ctrl-C to stop)")
     c.add_argument("--pre-commit-refs", action="store_true",
                    help="what $PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF changed when pre-commit "
                         "sets them (pre-push); else the whole vault")
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("name", help="rule name or code")
     e = sub.add_parser("explain", help="show how a note is read: root, config, schema, links")
     e.add_argument("path")
+    sub.add_parser("server", help="the language server, over stdio (needs the `lsp` extra)")
     s = sub.add_parser("schema", help="front matter schemas")
     s.add_argument("action", choices=("export",))
     s.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
@@ -187,7 +190,7 @@ def _cannot_write(e: BaseException) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("check", "report", "rules", "rule", "explain", "schema")
+    commands = ("check", "report", "rules", "rule", "explain", "schema", "server")
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check", *argv]  # `notelint PATHS` means `notelint check PATHS`
     args = build_parser().parse_args(argv)
@@ -195,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # stdout is None when notelint was started with it closed (`>&-`)
     out: TextIO = _Output(sys.stdout) if sys.stdout is not None else io.StringIO()  # type: ignore[assignment]
     command = {"rules": cmd_rules, "rule": cmd_rule, "schema": cmd_schema,
-               "explain": cmd_explain, "report": cmd_report}.get(args.command, cmd_check)
+               "explain": cmd_explain, "report": cmd_report, "server": cmd_server}.get(args.command, cmd_check)
     try:
         code = command(args, out)
         out.flush()  # a reader that left, or a full disk, is noticed here at the latest
@@ -259,7 +262,17 @@ def _overrides(args: argparse.Namespace) -> dict:
     return out
 
 
+def cmd_server(args: argparse.Namespace, out: TextIO) -> int:
+    from lint.server import main as serve
+
+    return serve()
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.watch:
+        from lint.watch import watch
+
+        return watch(args, out)
     from lint.engine import Linter
     from lint.reporters import get_reporter
 
