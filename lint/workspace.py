@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lint import discover
 from lint.diagnostic import Finding
-from lint.plan import Request, make_plan
-from lint.process import process_bytes, process_note
+from lint.plan import Request
+from lint.process import note_findings, process_bytes, process_note
 from lint.readfile import NO_KEY
 from lint.store import NoteStore
 from lint.vault import fold
 
 if TYPE_CHECKING:
+    from lint.config import Config
+    from lint.facts import NoteFacts
     from lint.note import Note
 
 
@@ -67,12 +69,36 @@ class Workspace:
         self._vault_wide: dict[str, list[Finding]] | None = None
         # per note, where its links lead and which file names they name
         self._targets: dict[str, Reach] | None = None
+        self.warnings: list[str] = []  # the first run's (Workspace.open)
 
     @classmethod
-    def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Workspace:
-        """The vault at `folder` (its config found as the command finds it)."""
+    def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
+             cache: bool = True, config_file: str | None = None) -> Workspace:
+        """The vault at `folder` (its config found as the command finds it), after a run over
+        it as `notelint check` makes (through the cache unless `cache` is false), whose
+        findings are the answers before the first edit. A folder inside a vault opens the
+        whole vault: every note is reported on, and a change anywhere reaches the notes
+        linking there. The run's warnings are kept in `warnings`."""
+        from lint.engine import Linter
+
+        def request(path: str) -> Request:
+            return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
+                           config_file=config_file)
+
         path = os.fspath(folder)
-        return cls(NoteStore(make_plan(Request(paths=[path], cwd=path, overrides=dict(overrides or {})))))
+        linter = Linter(request(path))
+        if Path(path).resolve() != linter.root.resolve():
+            linter = Linter(request(str(linter.root)))
+        known = linter.run()
+        workspace = cls(linter.store, known=known)
+        workspace.warnings = list(linter.warnings)
+        return workspace
+
+    def warm(self) -> None:
+        """Build now what the first edit changing what other notes see would build: the
+        index of who links where (every note's links, read and resolved). Answers do not
+        change; a server calls this when idle after the first index."""
+        self._index()
 
     @property
     def root(self) -> Path:
@@ -86,6 +112,44 @@ class Workspace:
     def notes(self) -> tuple[str, ...]:
         """The notes findings are answered for."""
         return self.store.plan.report_paths
+
+    @property
+    def config(self) -> Config:
+        return self.store.plan.config
+
+    @property
+    def note_files(self) -> tuple[str, ...]:
+        """Every note file, templates too: where a link can lead."""
+        return self.store.vault.note_paths
+
+    def indexed(self, path: str) -> bool:
+        """Would discovery list the file at this vault-relative path? Not in a hidden
+        folder (or hidden itself), nor matching `exclude`."""
+        if any(part.startswith(".") for part in path.split("/")):
+            return False
+        exclude = self.config.exclude
+        return not (exclude and discover.matches_any(path, exclude))
+
+    # --- what the notes hold -------------------------------------------------------------
+    def facts(self, path: str) -> NoteFacts | None:
+        """The note's facts with its links, or None (not a note of the vault, unreadable)."""
+        store = self.store
+        try:
+            return store.full_facts(store.get(path))
+        except KeyError:
+            return None
+
+    def note(self, path: str) -> Note | None:
+        """The note as parsed in this process (its text: an edit, a fix), if it was."""
+        return self.store.notes.get(path)
+
+    def resolve(self, target: str, source: str) -> str | None:
+        """The file a link to `target` in the note at `source` leads to, or None."""
+        return self.store.vault.resolve(target, source, self.config.resolution).path
+
+    def note_findings(self, note: Note) -> list[Finding]:
+        """Every per-note rule on a note (parsed, not in the vault: a fix being tried)."""
+        return note_findings(self.store.checker, note)
 
     # --- answers -------------------------------------------------------------------------
     def findings(self, path: str) -> list[Finding]:
