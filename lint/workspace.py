@@ -184,7 +184,8 @@ class Workspace:
 
     # --- edits: each returns the notes whose findings it changed -------------------------
     def set_text(self, path: str, text: str) -> set[str]:
-        """The note at `path` (created when it is not in the vault) now reads `text`."""
+        """The note at `path` (created when it is not in the vault and discovery would
+        list it) now reads `text`."""
         if path not in self.files:
             return self.create(path, text)
         if not discover.is_note(path):
@@ -197,6 +198,9 @@ class Workspace:
         return self._set(note.path, lambda: process_note(self.store.checker, note))
 
     def create(self, path: str, text: str = "") -> set[str]:
+        """A file at `path`; none when discovery would not list it (`indexed`)."""
+        if not self.indexed(path):
+            return set()
         return self._refile(created={path: text})
 
     def delete(self, path: str) -> set[str]:

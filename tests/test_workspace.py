@@ -167,6 +167,17 @@ def test_open_a_folder_inside_a_vault_opens_the_vault(tmp_path) -> None:
     assert ws.indexed("c.md") and not ws.indexed(".obsidian/x.md") and not ws.indexed("drafts/x.md")
 
 
+def test_a_file_discovery_would_not_list_is_not_added(tmp_path) -> None:
+    files = {"a.md": "See [[x]].\n", "b.md": "# B\n"}
+    ws = Workspace.open(_vault(tmp_path / "v", files, 'exclude = ["drafts/**"]\n'), cache=False)
+    before = _plain(ws.all_findings())
+    assert ws.create(".obsidian/x.md", "# X\n") == set()
+    assert ws.set_text("drafts/x.md", "[[nowhere]]\n") == set()
+    assert ".obsidian/x.md" not in ws.files and "drafts/x.md" not in ws.files
+    assert _plain(ws.all_findings()) == before  # a.md's link still leads nowhere
+    assert ws.create("x.md", "# X\n") == {"a.md", "x.md"}
+
+
 # --- --fix's re-lint goes through the workspace -------------------------------------------------
 
 def _relint(tmp_path, monkeypatch, new_a: str) -> tuple[list | None, list]:

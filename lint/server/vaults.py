@@ -32,7 +32,8 @@ class Vault:
         return rel.replace(os.sep, "/")
 
     def findings(self, rel: str) -> list[Finding]:
-        return self.workspace.findings(rel)
+        """None for a file `notelint check` would not lint (a hidden folder, `exclude`)."""
+        return self.workspace.findings(rel) if self.workspace.indexed(rel) else []
 
     # --- what the editor says ----------------------------------------------------------
     def edited(self, rel: str, text: str) -> set[str]:
