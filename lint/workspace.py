@@ -208,7 +208,7 @@ class Workspace:
 
     def rename(self, old: str, new: str) -> set[str]:
         note = self.store.notes.get(old)
-        text = note.text if note is not None else self._text_of(old)
+        text = note.text if note is not None else _disk_text(self.root, old)
         return self._refile(created={new: text}, deleted=[old])
 
     def _set(self, path: str, make) -> set[str]:
@@ -301,10 +301,11 @@ class Workspace:
     def _dangling(self) -> set[str]:
         return {src for src, reach in self._index().items() if None in reach.paths}
 
-    def _text_of(self, path: str) -> str:
-        from lint.note import decode_text
 
-        try:
-            return decode_text((self.root / path).read_bytes())
-        except OSError:
-            return ""
+def _disk_text(root: Path, path: str) -> str:
+    from lint.note import decode_text
+
+    try:
+        return decode_text((root / path).read_bytes())
+    except OSError:
+        return ""
