@@ -32,7 +32,7 @@ class Vault:
         return rel.replace(os.sep, "/")
 
     def findings(self, rel: str) -> list[Finding]:
-        """None for a file `notelint check` would not lint (a hidden folder, `exclude`)."""
+        """No findings for a file `notelint check` would not lint (hidden folder, `exclude`)."""
         return self.workspace.findings(rel) if self.workspace.indexed(rel) else []
 
     # --- what the editor says ----------------------------------------------------------
