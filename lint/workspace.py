@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lint import discover
 from lint.diagnostic import Finding
-from lint.plan import Request, make_plan
-from lint.process import process_bytes, process_note
+from lint.plan import Request
+from lint.process import note_findings, process_bytes, process_note
 from lint.readfile import NO_KEY
 from lint.store import NoteStore
 from lint.vault import fold
 
 if TYPE_CHECKING:
+    from lint.config import Config
+    from lint.facts import NoteFacts
     from lint.note import Note
 
 
@@ -67,12 +69,36 @@ class Workspace:
         self._vault_wide: dict[str, list[Finding]] | None = None
         # per note, where its links lead and which file names they name
         self._targets: dict[str, Reach] | None = None
+        self.warnings: list[str] = []  # the first run's (Workspace.open)
 
     @classmethod
-    def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Workspace:
-        """The vault at `folder` (its config found as the command finds it)."""
+    def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
+             cache: bool = True, config_file: str | None = None) -> Workspace:
+        """The vault at `folder` (its config found as the command finds it), after a run over
+        it as `notelint check` makes (through the cache unless `cache` is false), whose
+        findings are the answers before the first edit. A folder inside a vault opens the
+        whole vault: every note is reported on, and a change anywhere reaches the notes
+        linking there. The run's warnings are kept in `warnings`."""
+        from lint.engine import Linter
+
+        def request(path: str) -> Request:
+            return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
+                           config_file=config_file)
+
         path = os.fspath(folder)
-        return cls(NoteStore(make_plan(Request(paths=[path], cwd=path, overrides=dict(overrides or {})))))
+        linter = Linter(request(path))
+        if Path(path).resolve() != linter.root.resolve():
+            linter = Linter(request(str(linter.root)))
+        known = linter.run()
+        workspace = cls(linter.store, known=known)
+        workspace.warnings = list(linter.warnings)
+        return workspace
+
+    def warm(self) -> None:
+        """Build now what the first edit changing what other notes see would build: the
+        index of who links where (every note's links, read and resolved). Answers do not
+        change; a server calls this when idle after the first index."""
+        self._index()
 
     @property
     def root(self) -> Path:
@@ -86,6 +112,44 @@ class Workspace:
     def notes(self) -> tuple[str, ...]:
         """The notes findings are answered for."""
         return self.store.plan.report_paths
+
+    @property
+    def config(self) -> Config:
+        return self.store.plan.config
+
+    @property
+    def note_files(self) -> tuple[str, ...]:
+        """Every note file, templates too: where a link can lead."""
+        return self.store.vault.note_paths
+
+    def indexed(self, path: str) -> bool:
+        """Would discovery list the file at this vault-relative path? Not in a hidden
+        folder (or hidden itself), nor matching `exclude`."""
+        if any(part.startswith(".") for part in path.split("/")):
+            return False
+        exclude = self.config.exclude
+        return not (exclude and discover.matches_any(path, exclude))
+
+    # --- what the notes hold -------------------------------------------------------------
+    def facts(self, path: str) -> NoteFacts | None:
+        """The note's facts with its links, or None (not a note of the vault, unreadable)."""
+        store = self.store
+        try:
+            return store.full_facts(store.get(path))
+        except KeyError:
+            return None
+
+    def note(self, path: str) -> Note | None:
+        """The note as parsed in this process (its text: an edit, a fix), if it was."""
+        return self.store.notes.get(path)
+
+    def resolve(self, target: str, source: str) -> str | None:
+        """The file a link to `target` in the note at `source` leads to, or None."""
+        return self.store.vault.resolve(target, source, self.config.resolution).path
+
+    def note_findings(self, note: Note) -> list[Finding]:
+        """Every per-note rule on a note (parsed, not in the vault: a fix being tried)."""
+        return note_findings(self.store.checker, note)
 
     # --- answers -------------------------------------------------------------------------
     def findings(self, path: str) -> list[Finding]:
@@ -120,7 +184,8 @@ class Workspace:
 
     # --- edits: each returns the notes whose findings it changed -------------------------
     def set_text(self, path: str, text: str) -> set[str]:
-        """The note at `path` (created when it is not in the vault) now reads `text`."""
+        """The note at `path` (created when it is not in the vault and discovery would
+        list it) now reads `text`."""
         if path not in self.files:
             return self.create(path, text)
         if not discover.is_note(path):
@@ -133,6 +198,9 @@ class Workspace:
         return self._set(note.path, lambda: process_note(self.store.checker, note))
 
     def create(self, path: str, text: str = "") -> set[str]:
+        """A file at `path`; none when discovery would not list it (`indexed`)."""
+        if not self.indexed(path):
+            return set()
         return self._refile(created={path: text})
 
     def delete(self, path: str) -> set[str]:
@@ -140,7 +208,7 @@ class Workspace:
 
     def rename(self, old: str, new: str) -> set[str]:
         note = self.store.notes.get(old)
-        text = note.text if note is not None else self._text_of(old)
+        text = note.text if note is not None else _disk_text(self.root, old)
         return self._refile(created={new: text}, deleted=[old])
 
     def _set(self, path: str, make) -> set[str]:
@@ -233,10 +301,11 @@ class Workspace:
     def _dangling(self) -> set[str]:
         return {src for src, reach in self._index().items() if None in reach.paths}
 
-    def _text_of(self, path: str) -> str:
-        from lint.note import decode_text
 
-        try:
-            return decode_text((self.root / path).read_bytes())
-        except OSError:
-            return ""
+def _disk_text(root: Path, path: str) -> str:
+    from lint.note import decode_text
+
+    try:
+        return decode_text((root / path).read_bytes())
+    except OSError:
+        return ""

@@ -288,3 +288,16 @@ async def test_suppressing_a_front_matter_finding_covers_the_file(client: Langua
     lines = text.splitlines(keepends=True)
     replace_all(client, uri, lines[0] + edit.new_text + "".join(lines[1:]), 3)
     await diagnostics_until(client, uri, lambda d: d == [])
+
+
+@pytest.mark.asyncio
+async def test_a_note_in_a_hidden_folder_is_not_linted_nor_linked_to(client: LanguageClient) -> None:
+    vault: Path = client.vault  # type: ignore[attr-defined]
+    uri = open_note(client, vault / "a.md")
+    await diagnostics_until(client, uri, lambda d: rules(d) == ["broken-link"])
+    hidden = vault / ".obsidian" / "missng.md"  # the name a.md's link asks for
+    hidden.write_text("See [[nowhere]].\n", encoding="utf-8")
+    hidden_uri = open_note(client, hidden)
+    await diagnostics_until(client, hidden_uri, lambda d: d == [])  # as `notelint check`: not linted
+    replace_all(client, uri, (vault / "a.md").read_text(encoding="utf-8"), 2)
+    await diagnostics_until(client, uri, lambda d: rules(d) == ["broken-link"])  # still leads nowhere

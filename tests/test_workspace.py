@@ -100,23 +100,25 @@ def edits(draw) -> tuple:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(start=st.dictionaries(st.sampled_from(NAMES), texts(), min_size=3, max_size=6),
        steps=st.lists(edits(), min_size=1, max_size=6),
-       config=st.sampled_from(["", CONFIG]))
+       config=st.sampled_from(["", CONFIG]), warm=st.booleans())
 # the kinds of dependency, each once for sure: an alias others' suggestions read, a
 # heading a link names, a file a link names, a link a vault-wide rule reads
 @example(start={"a.md": "---\naliases: b\n---\n", "c.md": "[[b#Intro]]\n", "d.md": "\n"},
-         steps=[("set", "a.md", "a.md", "\n")], config="")
+         steps=[("set", "a.md", "a.md", "\n")], config="", warm=False)
 @example(start={"a.md": "[[b#Intro]]\n", "b.md": "# Intro\n", "d.md": "\n"},
-         steps=[("set", "b.md", "b.md", "## Part\n")], config="")
+         steps=[("set", "b.md", "b.md", "## Part\n")], config="", warm=True)
 @example(start={"a.md": "[[c]]\n", "b.md": "\n", "d.md": "\n"},
-         steps=[("rename", "b.md", "c.md", "")], config="")
+         steps=[("rename", "b.md", "c.md", "")], config="", warm=True)
 @example(start={"a.md": "[[c]]\n", "sub/c.md": "\n", "d.md": "\n"},
-         steps=[("create", "c.md", "c.md", "")], config="")
+         steps=[("create", "c.md", "c.md", "")], config="", warm=False)
 @example(start={"a.md": "\n", "b.md": "[[a]]\n", "d.md": "\n"},
-         steps=[("set", "b.md", "b.md", "\n")], config=CONFIG)
-def test_incremental_answers_equal_a_fresh_run(start, steps, config) -> None:
+         steps=[("set", "b.md", "b.md", "\n")], config=CONFIG, warm=False)
+def test_incremental_answers_equal_a_fresh_run(start, steps, config, warm) -> None:
     files = dict(start)
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.open(_vault(Path(tmp) / "w", files, config))
+        if warm:  # the index of who links where built ahead, as the server does when idle
+            ws.warm()
         assert _plain(ws.all_findings()) == _fresh(files, config)
         for kind, path, other, text in steps:
             before = {p: _plain(ws.findings(p)) for p in ws.notes}
@@ -138,6 +140,42 @@ def test_incremental_answers_equal_a_fresh_run(start, steps, config) -> None:
             after = {p: _plain(ws.findings(p)) for p in ws.notes}
             moved = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
             assert changed == moved
+
+
+def test_warm_changes_no_answer(tmp_path) -> None:
+    files = {"a.md": "See [[b#Intro]] and [[nowhere]].\n", "b.md": "# Intro\n", "c.md": "[[b]]\n"}
+    cold = Workspace.open(_vault(tmp_path / "cold", files), cache=False)
+    warm = Workspace.open(_vault(tmp_path / "warm", files), cache=False)
+    before = _plain(warm.all_findings())
+    warm.warm()
+    assert _plain(warm.all_findings()) == before == _plain(cold.all_findings())
+    # the edit that would have built the index answers as without warm()
+    assert warm.set_text("b.md", "# Outro\n") == cold.set_text("b.md", "# Outro\n") == {"a.md"}
+    assert _plain(warm.all_findings()) == _plain(cold.all_findings())
+
+
+def test_open_a_folder_inside_a_vault_opens_the_vault(tmp_path) -> None:
+    root = _vault(tmp_path / "v", {"sub/a.md": "See [[b#Intro]].\n", "b.md": "# Intro\n"},
+                  'exclude = ["drafts/**"]\n')
+    ws = Workspace.open(root / "sub", {"select": ["broken-link"]}, cache=False)
+    assert ws.root == root and set(ws.notes) == {"sub/a.md", "b.md"}
+    assert ws.config.select == ["broken-link"] and ws.warnings == []
+    assert ws.resolve("b", "sub/a.md") == "b.md" and ws.resolve("zebra", "sub/a.md") is None
+    facts = ws.facts("sub/a.md")
+    assert facts is not None and [h.text for h in ws.facts("b.md").md.headings] == ["Intro"]
+    assert ws.facts("missing.md") is None
+    assert ws.indexed("c.md") and not ws.indexed(".obsidian/x.md") and not ws.indexed("drafts/x.md")
+
+
+def test_a_file_discovery_would_not_list_is_not_added(tmp_path) -> None:
+    files = {"a.md": "See [[x]].\n", "b.md": "# B\n"}
+    ws = Workspace.open(_vault(tmp_path / "v", files, 'exclude = ["drafts/**"]\n'), cache=False)
+    before = _plain(ws.all_findings())
+    assert ws.create(".obsidian/x.md", "# X\n") == set()
+    assert ws.set_text("drafts/x.md", "[[nowhere]]\n") == set()
+    assert ".obsidian/x.md" not in ws.files and "drafts/x.md" not in ws.files
+    assert _plain(ws.all_findings()) == before  # a.md's link still leads nowhere
+    assert ws.create("x.md", "# X\n") == {"a.md", "x.md"}
 
 
 # --- --fix's re-lint goes through the workspace -------------------------------------------------

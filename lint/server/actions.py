@@ -38,7 +38,7 @@ def code_actions(vault: Vault, rel: str, uri: str, doc: DocText, params: lsp.Cod
         here = [f for f in findings if _overlaps(params.range, finding_range(doc, f))]
         ranked = sorted(here, key=lambda f: f.fix is None or f.fix.applicability is not Applicability.SAFE)
         out += [a for f in ranked if (a := _fix_action(uri, doc, f)) is not None]
-        note = vault.workspace.store.notes.get(rel)
+        note = vault.workspace.note(rel)
         out += [a for f in here if (a := _suppress_action(uri, doc, note, f)) is not None]
     if wants_fix_all and any(applicable(f, False) for f in findings):
         action = fix_all(vault, rel, uri, doc, findings)
@@ -119,9 +119,6 @@ def fix_all(vault: Vault, rel: str, uri: str, doc: DocText, findings: list[Findi
 
 def fixed_text(vault: Vault, rel: str, text: str, findings: list[Finding]) -> str | None:
     from lint.note import parse_note
-    from lint.process import note_findings
-
-    checker = vault.workspace.store.checker
     start = text
     for _ in range(MAX_ROUNDS):
         todo = sorted((f for f in findings if applicable(f, False) and not f.fix.drop_bom),  # type: ignore[union-attr]
@@ -142,7 +139,7 @@ def fixed_text(vault: Vault, rel: str, text: str, findings: list[Finding]) -> st
         note = parse_note(rel, text.encode("utf-8", "surrogatepass"))
         if note.encoding is not None:
             break
-        findings = note_findings(checker, note)
+        findings = vault.workspace.note_findings(note)
     return None if text == start else text
 
 

@@ -20,11 +20,7 @@ MAX_COMPLETIONS = 200
 
 
 def _facts(vault: Vault, rel: str) -> NoteFacts | None:
-    store = vault.workspace.store
-    try:
-        return store.full_facts(store.get(rel))
-    except KeyError:
-        return None
+    return vault.workspace.facts(rel)
 
 
 def link_at(vault: Vault, rel: str, offset: int) -> Link | None:
@@ -38,8 +34,7 @@ def link_at(vault: Vault, rel: str, offset: int) -> Link | None:
 
 
 def _target(vault: Vault, rel: str, link: Link) -> str | None:
-    store = vault.workspace.store
-    return store.vault.resolve(link.target, rel, store.plan.config.resolution).path
+    return vault.workspace.resolve(link.target, rel)
 
 
 def _doc(vault: Vault, rel: str) -> DocText | None:
@@ -102,19 +97,19 @@ def completion(vault: Vault, rel: str, doc: DocText, line: int, character: int
         return None
     typed = before[opened + 2:]
     name, hash_, fragment = typed.partition("#")
-    store = vault.workspace.store
+    workspace = vault.workspace
     if hash_:
-        target = store.vault.resolve(name, rel, store.plan.config.resolution).path if name else rel
+        target = workspace.resolve(name, rel) if name else rel
         facts = _facts(vault, target) if target else None
         labels = [h.text for h in facts.md.headings] if facts is not None else []
         typed_start = len(before) - len(fragment)
         items = _items(labels, fragment, lsp.CompletionItemKind.Reference, line, text, typed_start, character)
         return lsp.CompletionList(is_incomplete=False, items=items)
     names: dict[str, list[str]] = {}
-    for path in store.vault.note_paths:
+    for path in workspace.note_files:
         names.setdefault(posixpath.basename(path)[:-3].casefold(), []).append(path)
     labels, details = [], {}
-    for path in store.vault.note_paths:
+    for path in workspace.note_files:
         if path == rel:
             continue
         base = posixpath.basename(path)[:-3]

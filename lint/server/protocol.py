@@ -8,6 +8,7 @@ becomes an internal-error diagnostic on the note, and the server goes on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from collections.abc import Callable
@@ -105,6 +106,12 @@ class NotelintServer(LanguageServer):
         else:
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, diag.message))
 
+    def warm(self) -> None:
+        """Each vault's index of who links where, built now that the server is idle rather
+        than on the first edit that changes a heading."""
+        for vault in list(self.vaults.by_root.values()):
+            self.safely(vault.workspace.warm)
+
     # --- the disk ------------------------------------------------------------------------
     def files_changed(self, changes: list[tuple[lsp.FileChangeType, str]]) -> None:
         touched: dict[str, tuple[Vault, set[str]]] = {}
@@ -151,6 +158,9 @@ def _lifecycle(server: NotelintServer) -> None:
             for warning in getattr(vault, "warnings", ()):
                 ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Warning, warning))
         watch_files(ls)
+        # On the event loop, as every handler is: warming runs between two messages,
+        # never during an edit (a thread would race them).
+        asyncio.get_running_loop().call_soon(ls.warm)
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: NotelintServer, params: None) -> None:

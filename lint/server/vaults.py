@@ -5,31 +5,18 @@ unsaved text and the files created, changed, deleted and renamed on disk."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from lint import discover
 from lint.diagnostic import Finding
-from lint.engine import Linter, Request
 from lint.workspace import Workspace
 
 
 class Vault:
     def __init__(self, folder: str, cache: bool = True, overrides: dict | None = None,
                  config_file: str | None = None) -> None:
-        def request(path: str) -> Request:
-            return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
-                           config_file=config_file)
-
-        linter = Linter(request(folder))
-        if Path(folder).resolve() != linter.root.resolve():
-            # a folder inside a vault: index the whole vault, so every note is reported on
-            # and a change anywhere reaches the notes that link there
-            root = str(linter.root)
-            linter = Linter(request(root))
-        known = linter.run()
-        self.warnings = list(linter.warnings)
-        self.workspace = Workspace(linter.store, known=known)
-        self.root = linter.root
+        self.workspace = Workspace.open(folder, overrides, cache=cache, config_file=config_file)
+        self.warnings = self.workspace.warnings
+        self.root = self.workspace.root
         self._real_root = os.path.realpath(self.root)
         self.open: dict[str, str] = {}  # path -> the editor's text, for open notes
 
@@ -44,15 +31,9 @@ class Vault:
             return None
         return rel.replace(os.sep, "/")
 
-    def indexed(self, rel: str) -> bool:
-        """Would discovery list this file? (hidden folders and `exclude` are not)."""
-        if any(part.startswith(".") for part in rel.split("/")):
-            return False
-        exclude = self.workspace.store.plan.config.exclude
-        return not (exclude and discover.matches_any(rel, exclude))
-
     def findings(self, rel: str) -> list[Finding]:
-        return self.workspace.findings(rel)
+        """No findings for a file `notelint check` would not lint (hidden folder, `exclude`)."""
+        return self.workspace.findings(rel) if self.workspace.indexed(rel) else []
 
     # --- what the editor says ----------------------------------------------------------
     def edited(self, rel: str, text: str) -> set[str]:
@@ -69,7 +50,7 @@ class Vault:
 
     # --- what the disk says ------------------------------------------------------------
     def created(self, rel: str) -> set[str]:
-        if rel in self.open or not self.indexed(rel):
+        if rel in self.open or not self.workspace.indexed(rel):
             return set()
         if rel in self.workspace.files:
             return self.changed(rel)
