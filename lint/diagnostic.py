@@ -132,12 +132,39 @@ class Finding:
 def _relative(root: str, path: str, cwd: str) -> str:
     import os
 
+    base = _root_seen_from(root, cwd)
+    if base is not None and _plain(path):
+        # cwd is the root or above it: the path under the root's own relative path is
+        # what relpath would give, without its work for every file.
+        return path if base == "." else f"{base}/{path}"
     full = os.path.join(root, path)
     try:
         rel = os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows
         rel = full
     return rel.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=64)
+def _root_seen_from(root: str, cwd: str) -> str | None:
+    """The root relative to cwd when cwd is the root or one of its ancestors (POSIX);
+    else None, and relpath decides (a `..` may cancel a folder of the path)."""
+    import os
+
+    if os.sep != "/":
+        return None
+    try:
+        base = os.path.relpath(root, cwd)
+    except ValueError:
+        return None
+    return None if base == ".." or base.startswith("../") else base
+
+
+def _plain(path: str) -> bool:
+    """A relative POSIX path with no empty, `.` or `..` part: joining it changes nothing."""
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and "" not in parts and "." not in parts \
+        and ".." not in parts
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
