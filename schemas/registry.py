@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,14 +112,21 @@ def load_model(spec: str, root: str, allow_code: bool = False) -> type[BaseModel
         raise SchemaError(f"schema `{spec}` is Python code in the vault, and `allow-code` is off",
                           help=ALLOW_HINT)
     saved = list(sys.path)
+    saved_bytecode = sys.dont_write_bytecode, sys.pycache_prefix
     if in_vault:
         sys.path.insert(0, root)
+        # The vault's code is compiled from its source, never from or into a __pycache__:
+        # notelint writes nothing in the vault but its cache, and Python trusts a .pyc
+        # whose source kept its mtime and size, where the cache key follows the bytes.
+        sys.dont_write_bytecode = True
+        sys.pycache_prefix = os.path.join(os.devnull, "notelint")  # a folder that cannot exist
     try:
         module = importlib.import_module(module_name)
     except (Exception, SystemExit) as e:  # noqa: BLE001 - any import failure is the schema's
         raise SchemaError(f"schema `{spec}`: cannot import `{module_name}`: {e}") from e
     finally:
         sys.path[:] = saved  # the vault root, or whatever the module added, goes again
+        sys.dont_write_bytecode, sys.pycache_prefix = saved_bytecode
     model = getattr(module, attr, None)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise SchemaError(f"schema `{spec}`: `{attr}` is not a Pydantic model")

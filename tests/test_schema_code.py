@@ -116,17 +116,28 @@ def test_environment_module_needs_no_opt_in(tmp_path: Path) -> None:
     assert [(f["path"], f["line"]) for f in json.loads(r.stdout)] == [("book.md", 3)], r.stderr
 
 
+# Python writes bytecode, as on a user's machine (a developer's shell may turn it off).
+WRITES_BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
 def test_cache_follows_the_schema_module_bytes(tmp_path: Path) -> None:
     vault = _evil_vault(tmp_path, "allow-code = true")
     args = ("check", ".", "--select", "frontmatter-schema", "--output-format", "json")
-    first = json.loads(run_notelint(*args, cwd=vault).stdout)
+    first = json.loads(run_notelint(*args, cwd=vault, env=WRITES_BYTECODE).stdout)
     assert [f["line"] for f in first] == [3]
     # The same size and mtime, so only the bytes tell the change: `year` is now a string.
     models = vault / "evilpkg" / "models.py"
     st = models.stat()
     models.write_text(MODELS.replace("year: int", "year: str"), encoding="utf-8")
     os.utime(models, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert json.loads(run_notelint(*args, cwd=vault).stdout) == []
+    assert json.loads(run_notelint(*args, cwd=vault, env=WRITES_BYTECODE).stdout) == []
+
+
+def test_vault_code_leaves_no_bytecode_in_the_vault(tmp_path: Path) -> None:
+    vault = _evil_vault(tmp_path, "allow-code = true")
+    run_notelint("check", ".", "--no-cache", "--select", "frontmatter-schema", cwd=vault,
+                 env=WRITES_BYTECODE)
+    assert not list(vault.rglob("__pycache__")) and not list(vault.rglob("*.pyc"))
 
 
 def test_a_schema_that_cannot_load_is_a_finding_not_a_crash(tmp_path: Path) -> None:
