@@ -33,6 +33,7 @@ from lint.vault import fold
 
 if TYPE_CHECKING:
     from lint.config import Config
+    from lint.engine import Linter
     from lint.facts import NoteFacts
     from lint.note import Note
 
@@ -70,6 +71,8 @@ class Workspace:
         # per note, where its links lead and which file names they name
         self._targets: dict[str, Reach] | None = None
         self.warnings: list[str] = []  # the first run's (Workspace.open)
+        # Text given for files that are not notes: a rename to a note's name carries it.
+        self._unsaved: dict[str, str] = {}
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
@@ -79,17 +82,7 @@ class Workspace:
         findings are the answers before the first edit. A folder inside a vault opens the
         whole vault: every note is reported on, and a change anywhere reaches the notes
         linking there. The run's warnings are kept in `warnings`."""
-        from lint.engine import Linter
-
-        def request(path: str) -> Request:
-            return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
-                           config_file=config_file)
-
-        path = os.fspath(folder)
-        linter = Linter(request(path))
-        if Path(path).resolve() != linter.root.resolve():
-            linter = Linter(request(str(linter.root)))
-        known = linter.run()
+        linter, known = _first_run(os.fspath(folder), overrides, cache, config_file)
         workspace = cls(linter.store, known=known)
         workspace.warnings = list(linter.warnings)
         return workspace
@@ -189,7 +182,8 @@ class Workspace:
         if path not in self.files:
             return self.create(path, text)
         if not discover.is_note(path):
-            return set()  # an attachment: only its name matters
+            self._unsaved[path] = text  # an attachment: only its name matters, until renamed
+            return set()
         data = text.encode("utf-8", "surrogatepass")
         return self._set(path, lambda: process_bytes(self.store.checker, path, NO_KEY, data))
 
@@ -208,7 +202,9 @@ class Workspace:
 
     def rename(self, old: str, new: str) -> set[str]:
         note = self.store.notes.get(old)
-        text = note.text if note is not None else _disk_text(self.root, old)
+        text = note.text if note is not None else self._unsaved.get(old)
+        if text is None:
+            text = _disk_text(self.root, old)
         return self._refile(created={new: text}, deleted=[old])
 
     def _set(self, path: str, make) -> set[str]:
@@ -239,10 +235,14 @@ class Workspace:
 
         def change() -> None:
             store.refile(files, report)
+            for path in gone:
+                self._unsaved.pop(path, None)
             for path, text in created.items():
                 if discover.is_note(path):
                     data = text.encode("utf-8", "surrogatepass")
                     store.put(process_bytes(store.checker, path, NO_KEY, data))
+                elif text:
+                    self._unsaved[path] = text
             self._reindex(candidates, gone)
 
         candidates |= self._named(set(created) | gone) | (set(report) - set(self.notes))
@@ -300,6 +300,21 @@ class Workspace:
 
     def _dangling(self) -> set[str]:
         return {src for src, reach in self._index().items() if None in reach.paths}
+
+
+def _first_run(path: str, overrides: Mapping[str, Any] | None, cache: bool,
+               config_file: str | None) -> tuple[Linter, list[Finding]]:
+    """A run over the whole vault that holds `path`, as `notelint check` makes it."""
+    from lint.engine import Linter
+
+    def request(path: str) -> Request:
+        return Request(paths=[path], cwd=path, cache=cache, overrides=dict(overrides or {}),
+                       config_file=config_file)
+
+    linter = Linter(request(path))
+    if Path(path).resolve() != linter.root.resolve():
+        linter = Linter(request(str(linter.root)))
+    return linter, linter.run()
 
 
 def _disk_text(root: Path, path: str) -> str:

@@ -113,6 +113,10 @@ def edits(draw) -> tuple:
          steps=[("create", "c.md", "c.md", "")], config="", warm=False)
 @example(start={"a.md": "\n", "b.md": "[[a]]\n", "d.md": "\n"},
          steps=[("set", "b.md", "b.md", "\n")], config=CONFIG, warm=False)
+# unsaved text given to an attachment is what a rename to a note's name carries
+@example(start={"b.md": "\n", "img.png": "[[b#Intro]]\n", "sub/a.md": "\n"},
+         steps=[("set", "img.png", "a.md", "\n"), ("rename", "img.png", "a.md", "\n")],
+         config="", warm=False)
 def test_incremental_answers_equal_a_fresh_run(start, steps, config, warm) -> None:
     files = dict(start)
     with tempfile.TemporaryDirectory() as tmp:
