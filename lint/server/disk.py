@@ -33,6 +33,32 @@ class DiskWatcher:
 
         kinds = {Change.added: lsp.FileChangeType.Created, Change.modified: lsp.FileChangeType.Changed,
                  Change.deleted: lsp.FileChangeType.Deleted}
-        for batch in watch(*self.roots, stop_event=self.stop_event, raise_interrupt=False):
-            changes = [(kinds[kind], path) for kind, path in sorted(batch, key=lambda c: c[1])]
-            self.loop.call_soon_threadsafe(self.server.files_changed, changes)
+        ready = False
+        # yield_on_timeout: the first yield, empty or not, says the watch is in place.
+        for batch in watch(*self.roots, stop_event=self.stop_event, raise_interrupt=False,
+                           yield_on_timeout=True, rust_timeout=1000):
+            if not ready:
+                ready = True
+                self.loop.call_soon_threadsafe(self._catch_up)
+            if batch:
+                changes = [(kinds[kind], path) for kind, path in sorted(batch, key=lambda c: c[1])]
+                self.loop.call_soon_threadsafe(self.server.files_changed, changes)
+
+    def _catch_up(self) -> None:
+        """Files created or deleted between the first index and the watch taking hold
+        reached no one: compare the disk with each vault's file list once, now that
+        every later change comes as an event."""
+        from lint import discover
+
+        changes: list[tuple[lsp.FileChangeType, str]] = []
+        for vault in list(self.server.vaults.by_root.values()):
+            ws = vault.workspace
+            found = self.server.safely(lambda ws=ws: discover.walk(ws.root, ws.config.exclude))
+            if found is None:
+                continue
+            on_disk, known = set(found.files), set(ws.files)
+            changes += [(lsp.FileChangeType.Created, str(ws.root / p)) for p in sorted(on_disk - known)]
+            gone = known - on_disk - set(vault.open)  # an open note may exist only unsaved
+            changes += [(lsp.FileChangeType.Deleted, str(ws.root / p)) for p in sorted(gone)]
+        if changes:
+            self.server.files_changed(changes)
