@@ -59,6 +59,19 @@ def encode_like(text: str, decoded_with_invalid: bool) -> bytes:
     return text.encode("utf-8", "surrogateescape" if decoded_with_invalid else "strict")
 
 
+def changed_span(old: str, new: str) -> tuple[int, int]:
+    """How many characters old and new share at their start, and then at their end: what
+    lies between is what changed."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def split_lines(text: str) -> tuple[list[str], list[int]]:
     """The lines of text without their endings, and the offset where each starts. A note
     is split once: its LineIndex and the Markdown block pass both use this."""

@@ -11,17 +11,12 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from lint.diagnostic import Finding
+from lint.reporters.concise import line_of
 
 if TYPE_CHECKING:
     from lint.server.vaults import Vault
 
 NEEDS_EXTRA = ("`--watch` needs watchfiles: install it with `pip install 'notelint[lsp]'`")
-
-
-def line_of(f: Finding, cwd: str) -> str:
-    message = f.message.replace("\r", "\\r").replace("\n", "\\n")
-    return f"{f.display_path(cwd)}:{f.line}:{f.column}: {f.code} [{f.rule}] {message}"
 
 
 def watch(args: argparse.Namespace, out: TextIO) -> int:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from lint.encoding import alphabet
 from lint.encoding.alphabet import MOJIBAKE_LONE
 from lint.encoding.scan import Scan, scan
+from lint.text import changed_span
 
 if TYPE_CHECKING:  # module globals once load_ftfy() has run
     import ftfy
@@ -213,13 +214,7 @@ def _fix(unit: str) -> tuple[str, Plan]:
 
 def _edit(unit: str, fixed: str, offset: int, plan: Plan, safe: bool | None = None) -> Garble:
     """The edit turning unit into fixed, trimmed to what changed."""
-    p = 0
-    limit = min(len(unit), len(fixed))
-    while p < limit and unit[p] == fixed[p]:
-        p += 1
-    s = 0
-    while s < limit - p and unit[-1 - s] == fixed[-1 - s]:
-        s += 1
+    p, s = changed_span(unit, fixed)
     span = unit[p : len(unit) - s]
     repair = fixed[p : len(fixed) - s]
     if safe is None:

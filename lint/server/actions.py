@@ -12,6 +12,7 @@ from lint.diagnostic import Applicability, Edit, Finding
 from lint.fix import MAX_ROUNDS, applicable
 from lint.server.convert import diagnostic, finding_range, fix_edits
 from lint.server.positions import DocText
+from lint.text import changed_span
 
 if TYPE_CHECKING:
     from lint.note import Note
@@ -147,13 +148,7 @@ def minimal_edit(doc: DocText, fixed: str) -> lsp.TextEdit:
     """One edit from the old text to the new: the part between their common prefix and
     suffix (a whole-document replacement would move the cursor and folds)."""
     old = doc.lint_text
-    head = 0
-    limit = min(len(old), len(fixed))
-    while head < limit and old[head] == fixed[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail] == fixed[-1 - tail]:
-        tail += 1
+    head, tail = changed_span(old, fixed)
     start = doc.at_offset(head)
     end = doc.at_offset(len(old) - tail)
     return lsp.TextEdit(lsp.Range(lsp.Position(*start), lsp.Position(*end)),

@@ -45,6 +45,14 @@ class NotelintServer(LanguageServer):
         self.watcher: DiskWatcher | None = None
 
     # --- documents -----------------------------------------------------------------------
+    def at(self, uri: str, pos: lsp.Position) -> tuple[Vault, str, DocText, int] | None:
+        """The note at `uri`, its text, and the offset of `pos` in it."""
+        found = self.note_of(uri)
+        if found is None:
+            return None
+        doc = self.doc(uri)
+        return (*found, doc, doc.offset(pos.line, pos.character))
+
     def note_of(self, uri: str) -> tuple[Vault, str] | None:
         path = uri_path(uri)
         if path is None:
@@ -214,21 +222,18 @@ def _language_features(server: NotelintServer) -> None:
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: NotelintServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        found = ls.note_of(params.text_document.uri)
-        if found is None:
+        at = ls.at(params.text_document.uri, params.position)
+        if at is None:
             return None
-        vault, rel = found
-        offset = ls.doc(params.text_document.uri).offset(params.position.line, params.position.character)
+        vault, rel, _doc, offset = at
         return ls.safely(lambda: navigate.definition(vault, rel, offset))
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: NotelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        found = ls.note_of(params.text_document.uri)
-        if found is None:
+        at = ls.at(params.text_document.uri, params.position)
+        if at is None:
             return None
-        vault, rel = found
-        doc = ls.doc(params.text_document.uri)
-        offset = doc.offset(params.position.line, params.position.character)
+        vault, rel, doc, offset = at
         return ls.safely(lambda: navigate.hover(vault, rel, doc, offset))
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", "#"]))
